@@ -1,0 +1,1 @@
+"""Source clients: the live OpenRouter Data API and the synthetic demo dataset, behind one interface."""
