@@ -1,0 +1,92 @@
+"""`tokenrank`: run the pipeline and look at what it loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.sources.registry import SOURCES
+from warehouse.paths import Home
+
+app = typer.Typer(help="Weekly AI-model usage rankings from OpenRouter's public data.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+console = Console()
+err = Console(stderr=True)
+
+DEMO_BANNER = "[bold yellow]DEMO: these figures are SYNTHETIC, generated in-repo; they are not OpenRouter data.[/]"
+
+
+def _quiet_prefect() -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def _run_weekly(source: str, end_date: Optional[dt.date], lookback_days: int) -> dict:
+    _quiet_prefect()
+    from flows.weekly import weekly_rankings
+
+    try:
+        return weekly_rankings(source=source, end_date=end_date, lookback_days=lookback_days)
+    except Exception as exc:  # the flow already logged it; one clear line for the person at the terminal
+        err.print(f"[bold red]error:[/] {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+        err.print("The warehouse is unchanged; raw responses are kept under raw/ (bad ones in raw/quarantine/).")
+        raise typer.Exit(1)
+
+
+def _print_summary(summary: dict) -> None:
+    table = Table(title=f"Run {summary['run_id']} ({summary['source']})", show_header=False)
+    for label, key in [("windows", "windows"), ("raw files archived", "raw_files"), ("lake partitions written", "lake_written"),
+                       ("dates loaded", "dates_loaded"), ("rows inserted", "inserted"), ("rows updated", "updated"),
+                       ("rows unchanged", "unchanged"), ("restatements", "restatements")]:
+        value = summary[key]
+        table.add_row(label, ", ".join(value) if isinstance(value, list) else f"{value:,}")
+    console.print(table)
+
+
+@app.command()
+def demo() -> None:
+    """Load the embedded SYNTHETIC demo dataset (26 weeks to 2026-04-05) through the full pipeline."""
+    from flows.sources.demo_dataset import DEMO_FIRST_DAY, DEMO_LAST_DAY
+
+    console.print(DEMO_BANNER)
+    console.print(f"TOKENRANK_HOME = {Home.from_env().root}")
+    summary = _run_weekly("demo", DEMO_LAST_DAY, (DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1)
+    _print_summary(summary)
+    console.print(DEMO_BANNER)
+
+
+@app.command()
+def run(
+    source: str = typer.Option("openrouter", help=f"one of: {', '.join(SOURCES)}"),
+    end_date: Optional[dt.datetime] = typer.Option(None, formats=["%Y-%m-%d"], help="last day to fetch (default: last complete UTC day)"),
+    lookback_days: int = typer.Option(14, min=1, help="days re-fetched up to end-date, so restatements are caught"),
+) -> None:
+    """Run the weekly flow once, now."""
+    if source not in SOURCES:
+        err.print(f"[bold red]error:[/] unknown source {source!r}: choose one of {', '.join(SOURCES)}")
+        raise typer.Exit(2)
+    _print_summary(_run_weekly(source, end_date.date() if end_date else None, lookback_days))
+
+
+@app.command()
+def rebuild() -> None:
+    """Recreate the lake and the warehouse from the raw archive alone."""
+    from warehouse.rebuild import rebuild as rebuild_home
+
+    home = Home.from_env()
+    with console.status("replaying the raw archive…") as status:
+        result = rebuild_home(home, progress=lambda done, total: status.update(f"replaying run {done}/{total}…"))
+    console.print(
+        f"Rebuilt {home.root}: {result.runs} runs, {result.raw_files} raw files replayed, "
+        f"{result.dates} dates, {result.fact_rows:,} fact rows."
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,67 @@
+"""Prefect tasks: thin wrappers over the source clients and `warehouse.ingest` steps."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
+
+from flows.sources.base import FetchedResponse, RankingsSource, Window
+from warehouse import ingest
+from warehouse.ingest import RunInfo
+from warehouse.lake import LakeWrite
+from warehouse.load import LoadStats
+from warehouse.paths import Home
+from warehouse.raw_archive import RawFile
+
+
+@task(name="fetch-rankings", cache_policy=NONE)
+def fetch_rankings(source: RankingsSource, window: Window) -> FetchedResponse:
+    response = source.fetch_rankings(window)
+    get_run_logger().info("fetched rankings-daily %s from %s (%d bytes)", window, source.name, len(response.body))
+    return response
+
+
+@task(name="fetch-models", cache_policy=NONE)
+def fetch_models(source: RankingsSource) -> FetchedResponse:
+    return source.fetch_models()
+
+
+@task(name="archive", cache_policy=NONE)
+def archive(home: Home, response: FetchedResponse, run_id: str) -> RawFile:
+    raw = ingest.archive_response(home, response, run_id)
+    get_run_logger().info("archived %s (%s rows, as_of %s)", raw.path, raw.rows, raw.as_of)
+    return raw
+
+
+@task(name="normalize", cache_policy=NONE)
+def normalize(home: Home, raw: RawFile) -> pa.Table:
+    try:
+        return ingest.normalize_archived(home, raw)
+    except ingest.ContractError:
+        get_run_logger().error("quarantined %s: it breaks the source contract", raw.file_id)
+        raise
+
+
+@task(name="write-lake", cache_policy=NONE)
+def write_lake(home: Home, run: RunInfo, rankings: list[pa.Table], raw_files: list[RawFile]) -> LakeWrite:
+    result = ingest.write_lake(home, run, rankings, raw_files)
+    get_run_logger().info(
+        "lake: %d partitions written, %d unchanged, %d stale", len(result.written), len(result.unchanged), len(result.stale)
+    )
+    return result
+
+
+@task(name="load-warehouse", cache_policy=NONE)
+def load_warehouse(home: Home, run: RunInfo, catalogue: pa.Table | None, raw_files: list[RawFile]) -> LoadStats:
+    stats = ingest.load_warehouse(home, run, catalogue=catalogue, raw_files=raw_files)
+    get_run_logger().info(
+        "warehouse: %d dates reloaded; %d rows inserted, %d updated, %d unchanged, %d deleted; %d restatements",
+        len(stats.dates), stats.inserted, stats.updated, stats.unchanged, stats.deleted, stats.restatements,
+    )
+    return stats
+
+
+@task(name="record-failure", cache_policy=NONE)
+def record_failure(home: Home, run: RunInfo, error: str) -> None:
+    ingest.record_failure(home, run, error)

@@ -1,0 +1,25 @@
+"""The weekly flow: re-fetch the last `lookback_days` days so restatements are caught, then load and derive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+from prefect import flow
+
+from flows.ingest import ingest_windows, new_run
+from flows.sources.base import plan_windows
+from flows.sources.registry import make_source
+from warehouse.paths import Home
+
+
+@flow(name="weekly-rankings")
+def weekly_rankings(source: str = "openrouter", end_date: dt.date | None = None, lookback_days: int = 14) -> dict:
+    """Fetch rankings-daily for the `lookback_days` days ending `end_date` (default: the last complete UTC day)."""
+    if lookback_days < 1:
+        raise ValueError("lookback_days must be at least 1")
+    src = make_source(source)
+    end = end_date or src.last_complete_day()
+    windows = plan_windows(end - dt.timedelta(days=lookback_days - 1), end, last_complete_day=src.last_complete_day())
+    home = Home.from_env()
+    return asdict(ingest_windows(home, src, windows, new_run("weekly", src, windows)))

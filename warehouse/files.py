@@ -1,0 +1,45 @@
+"""Atomic file writes: a temp file in the target's folder, fsync, then rename (or link, never to overwrite)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one step: readers see the old file or the new one, never a part."""
+    tmp = _write_temp(path, data)
+    os.replace(tmp, path)
+
+
+def create_atomic(path: Path, data: bytes) -> None:
+    """Create `path` with `data` in one step; raises FileExistsError rather than overwrite anything."""
+    tmp = _write_temp(path, data)
+    try:
+        os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+
+
+def temp_path_beside(path: Path) -> Path:
+    """A not-yet-existing temp path in `path`'s folder, for writers that need a file name (Parquet, DuckDB)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    os.unlink(tmp)
+    return Path(tmp)

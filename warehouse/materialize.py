@@ -1,0 +1,5 @@
+"""Placeholder until the derived tables land: materializes nothing."""
+
+
+def materialize(con) -> list[str]:
+    return []

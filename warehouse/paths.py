@@ -1,0 +1,50 @@
+"""Where tokenrank keeps its data: `$TOKENRANK_HOME` (default `./.tokenrank`).
+
+    raw/        every response body, verbatim and gzipped, with a manifest record beside it
+    raw/quarantine/  bodies that failed validation, with the reason
+    raw/runs/   one journal record per run that reached the lake (what `rebuild` replays)
+    lake/rankings_daily/date=YYYY-MM-DD/part.parquet
+    warehouse.duckdb
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Home:
+    """`root` holds raw/; lake/ and the warehouse live under `out` when set (a rebuild's staging area)."""
+
+    root: Path
+    out: Path | None = None
+
+    @classmethod
+    def from_env(cls) -> "Home":
+        return cls(Path(os.environ.get("TOKENRANK_HOME") or ".tokenrank").resolve())
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.raw / "quarantine"
+
+    @property
+    def runs(self) -> Path:
+        return self.raw / "runs"
+
+    @property
+    def lake(self) -> Path:
+        return (self.out or self.root) / "lake"
+
+    @property
+    def rankings_lake(self) -> Path:
+        return self.lake / "rankings_daily"
+
+    @property
+    def warehouse(self) -> Path:
+        return (self.out or self.root) / "warehouse.duckdb"
