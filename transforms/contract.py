@@ -179,7 +179,8 @@ def _normalize_payload(
         where = f"{where} ({day}, {slug})"
         tokens = _parse_tokens(row["total_tokens"], f"{where} total_tokens")
         if (day, slug) in seen:
-            raise ContractError(f"{where} is a duplicate of an earlier row")
+            problem = "is a second 'other' row: more than one 'other' row" if slug == OTHER else "is a duplicate of an earlier row"
+            raise ContractError(f"{where} {problem}")
         seen.add((day, slug))
         per_day[day] += 1
         if per_day[day] > MAX_ROWS_PER_DAY:
@@ -187,8 +188,6 @@ def _normalize_payload(
         is_other = slug == OTHER
         if is_other:
             others[day] += 1
-            if others[day] > 1:
-                raise ContractError(f"{day} has more than one 'other' row")
             author = model_slug = variant = None
         else:
             try:

@@ -1,0 +1,50 @@
+"""Small builders shared by tests: API-shaped rows and bodies, responses, warehouse snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+
+from flows.sources.base import RANKINGS_ENDPOINT, FetchedResponse, Window
+
+AS_OF = "2026-04-06T02:00:00Z"
+
+
+def day_rows(day: dt.date, tokens: dict[str, int], other: int | None) -> list[dict]:
+    """API rows for one day in contract order (tokens desc, ties by slug, `other` last)."""
+    ranked = sorted(tokens.items(), key=lambda kv: (-kv[1], kv[0]))
+    rows = [{"date": day.isoformat(), "model_permaslug": s, "total_tokens": str(t)} for s, t in ranked]
+    if other is not None:
+        rows.append({"date": day.isoformat(), "model_permaslug": "other", "total_tokens": str(other)})
+    return rows
+
+
+def payload(rows: list[dict], start: dt.date, end: dt.date, as_of: str = AS_OF, **meta) -> dict:
+    return {
+        "data": rows,
+        "meta": {"as_of": as_of, "start_date": start.isoformat(), "end_date": end.isoformat(), "version": "v1", **meta},
+    }
+
+
+def response(body: bytes | dict, window: Window, fetched_at: dt.datetime | None = None) -> FetchedResponse:
+    raw = json.dumps(body).encode() if isinstance(body, dict) else body
+    return FetchedResponse(
+        endpoint=RANKINGS_ENDPOINT,
+        params={"start_date": window.start.isoformat(), "end_date": window.end.isoformat()},
+        body=raw,
+        fetched_at=fetched_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+        window=window,
+    )
+
+
+def snapshot(path, *, exclude=("ingest_log",)) -> dict[str, list[tuple]]:
+    """Every table's rows, sorted, for equality checks (the run log is excluded unless asked)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [n for (n,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema='main' ORDER BY 1").fetchall()]
+        return {n: sorted(con.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr) for n in names if n not in exclude}
+    finally:
+        con.close()

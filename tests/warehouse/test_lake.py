@@ -1,0 +1,35 @@
+import datetime as dt
+import json
+
+from tests.helpers import day_rows, payload
+from transforms.contract import normalize_rankings
+from warehouse.lake import Lake
+from warehouse.paths import Home
+
+D1, D2 = dt.date(2026, 3, 30), dt.date(2026, 3, 31)
+
+
+def table(tokens: int, as_of: str, raw_file: str):
+    rows = day_rows(D1, {"a/m": tokens}, other=1) + day_rows(D2, {"a/m": 7}, other=1)
+    return normalize_rankings(json.dumps(payload(rows, D1, D2, as_of=as_of)).encode(), raw_file=raw_file)
+
+
+def test_one_partition_per_date_hive_style(tmp_path):
+    lake = Lake(Home(tmp_path))
+    result = lake.write([table(5, "2026-04-06T02:00:00Z", "f1")])
+    assert result.written == [D1, D2]
+    assert (tmp_path / "lake/rankings_daily/date=2026-03-30/part.parquet").exists()
+    assert lake.dates() == [D1, D2]
+    assert lake.read(D1)["total_tokens"].to_pylist() == [5, 1]
+
+
+def test_same_snapshot_keeps_partition_newer_replaces_older_never_does(tmp_path):
+    lake = Lake(Home(tmp_path))
+    lake.write([table(5, "2026-04-06T02:00:00Z", "f1")])
+    same = lake.write([table(5, "2026-04-06T02:00:00Z", "f2")])
+    assert same.unchanged == [D1, D2] and lake.read(D1)["raw_file"][0].as_py() == "f1"
+    newer = lake.write([table(6, "2026-04-07T02:00:00Z", "f3")])
+    assert newer.written == [D1, D2] and lake.read(D1)["total_tokens"][0].as_py() == 6
+    older = lake.write([table(4, "2026-04-05T02:00:00Z", "f4")])
+    assert older.stale == [D1, D2] and lake.read(D1)["raw_file"][0].as_py() == "f3"
+    assert not list((tmp_path / "lake").rglob("*.tmp"))

@@ -1,0 +1,41 @@
+import datetime as dt
+import gzip
+import hashlib
+
+from flows.sources.base import Window
+from tests.helpers import day_rows, payload, response
+from warehouse.paths import Home
+from warehouse.raw_archive import RawArchive, RunRecord
+
+W = Window(dt.date(2026, 3, 30), dt.date(2026, 3, 30))
+
+
+def test_store_is_verbatim_with_manifest_and_never_overwrites(tmp_path):
+    archive = RawArchive(Home(tmp_path))
+    body = payload(day_rows(W.start, {"a/b": 5}, other=1), W.start, W.end)
+    first = archive.store(response(body, W, dt.datetime(2026, 4, 6, 3)), run_id="r1")
+    again = archive.store(response(body, W, dt.datetime(2026, 4, 6, 4)), run_id="r2")
+    assert first.file_id != again.file_id and len(archive.manifest()) == 2
+    raw_bytes = archive.read_body(first)
+    assert raw_bytes == response(body, W).body
+    assert first.sha256 == hashlib.sha256(raw_bytes).hexdigest()
+    assert (first.rows, first.as_of, first.params) == (2, "2026-04-06T02:00:00Z", {"start_date": "2026-03-30", "end_date": "2026-03-30"})
+    assert gzip.decompress((tmp_path / "raw" / first.path).read_bytes()) == raw_bytes
+    assert [r.file_id for r in archive.manifest()] == [first.file_id, again.file_id]
+
+
+def test_quarantine_moves_body_and_keeps_reason(tmp_path):
+    archive = RawArchive(Home(tmp_path))
+    bad = archive.store(response(b"<html>oops</html>", W), run_id="r1")
+    moved = archive.quarantine(bad, "body is HTML")
+    assert archive.manifest() == []
+    assert [q.reason for q in archive.quarantined()] == ["body is HTML"]
+    assert archive.read_body(moved) == b"<html>oops</html>"
+    assert moved.path.startswith("quarantine/")
+
+
+def test_run_journal_in_commit_order(tmp_path):
+    archive = RawArchive(Home(tmp_path))
+    archive.record_run(RunRecord("b", "weekly", "demo", "2026-04-06T03:00:00Z", ["x"]))
+    archive.record_run(RunRecord("a", "weekly", "demo", "2026-04-06T02:00:00Z", ["y"]))
+    assert [r.run_id for r in archive.runs()] == ["a", "b"]
