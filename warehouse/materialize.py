@@ -60,6 +60,11 @@ def derived_tables() -> list[str]:
     return dependency_order(derived_sql())
 
 
+def build_table(con: duckdb.DuckDBPyConnection, table: str, select: str) -> None:
+    """(Re)create one derived table from its SELECT, on the caller's connection and transaction."""
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS\n{select}")
+
+
 def materialize(con: duckdb.DuckDBPyConnection) -> list[str]:
     """`CREATE OR REPLACE TABLE <name> AS <select>` for every derived table, in dependency order.
 
@@ -69,5 +74,5 @@ def materialize(con: duckdb.DuckDBPyConnection) -> list[str]:
     sql_by_table = derived_sql()
     order = dependency_order(sql_by_table)
     for table in order:
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS\n{sql_by_table[table]}")
+        build_table(con, table, sql_by_table[table])
     return order
