@@ -5,6 +5,7 @@
     raw/runs/   one journal record per run that reached the lake (what `rebuild` replays)
     lake/rankings_daily/date=YYYY-MM-DD/part.parquet
     warehouse.duckdb
+    reports/<week_start>/   report.md, report.html and the charts as PNG
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ class Home:
     @property
     def rankings_lake(self) -> Path:
         return self.lake / "rankings_daily"
+
+    @property
+    def reports(self) -> Path:
+        return (self.out or self.root) / "reports"
 
     @property
     def warehouse(self) -> Path:
