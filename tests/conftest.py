@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -92,3 +93,21 @@ def prefect_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+FAKE_TODAY = dt.date(2026, 6, 22)
+"""The fake OpenRouter's UTC today: its last completed day is 2026-06-21, the sample's last day."""
+
+
+@pytest.fixture
+def fake_openrouter(home, monkeypatch):
+    """A running fake OpenRouter (tests/fake_openrouter.py) serving 51 synthetic rows/day for 2026-06-08..21.
+
+    `OPENROUTER_BASE_URL`/`OPENROUTER_API_KEY` point at it (set after `home` clears any real key). For the real rows: `fake_openrouter.load(sample_payload)`.
+    """
+    from tests.fake_openrouter import FakeOpenRouter, synthetic_rows
+
+    rows = synthetic_rows(FAKE_TODAY - dt.timedelta(days=14), days=14)
+    with FakeOpenRouter(rows, today=FAKE_TODAY) as server:
+        monkeypatch.setenv("OPENROUTER_BASE_URL", server.url)
+        monkeypatch.setenv("OPENROUTER_API_KEY", server.key)
+        yield server

@@ -1,0 +1,308 @@
+"""The live OpenRouter Data API client: the only code in tokenrank that speaks HTTP.
+
+Contract (see docs/openrouter-data-api.md in ../shared):
+- `fetch_rankings(window)` GETs `{base}/datasets/rankings-daily?start_date=..&end_date=..` with the key as a
+  Bearer token; `fetch_models()` GETs the public `{base}/models` without it. A 200 body is returned verbatim
+  (bytes, unparsed) so a malformed 200 reaches downstream validation and is quarantined there.
+- 429, 5xx, timeouts and connection failures are retried with jittered exponential backoff, honouring
+  `Retry-After`, for at most `max_attempts` attempts; 401/403/400/other 4xx fail at once. Every failure is a
+  one-line `SourceError` naming what failed.
+- At most `max_requests_per_minute` requests (retries included) start in any rolling 60 s.
+- The API key never appears in logs, exception text, `repr` or return values.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import email.utils
+import json
+import logging
+import os
+import threading
+import time
+from typing import Callable
+
+import requests
+from tenacity import (
+    Retrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from flows.sources.base import (
+    MODELS_ENDPOINT,
+    RANKINGS_ENDPOINT,
+    FetchedResponse,
+    SourceError,
+    Window,
+)
+
+DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
+USER_AGENT = "tokenrank/0.1 (+https://openrouter.ai/rankings)"
+RATE_PERIOD_SECONDS = 60.0
+MAX_DETAIL_CHARS = 200
+REDACTED = "[redacted]"
+
+log = logging.getLogger("tokenrank.source")
+
+
+class _Retryable(Exception):
+    """One failed attempt that may succeed if repeated; `reason` is a short, key-free phrase."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class _Pacer:
+    """Lets at most `limit` requests start in any rolling `period` seconds, sleeping until one may."""
+
+    def __init__(self, limit: int, period: float, clock: Callable[[], float], sleep: Callable[[float], None]):
+        if limit < 1:
+            raise ValueError("max_requests_per_minute must be at least 1")
+        self._limit = limit
+        self._period = period
+        self._clock = clock
+        self._sleep = sleep
+        self._starts: collections.deque[float] = collections.deque()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> float:
+        """Block until a request may start, record its start, and return the seconds waited."""
+        waited = 0.0
+        with self._lock:
+            while True:
+                now = self._clock()
+                while self._starts and self._starts[0] <= now - self._period:
+                    self._starts.popleft()
+                if len(self._starts) < self._limit:
+                    self._starts.append(now)
+                    return waited
+                delay = self._starts[0] + self._period - now
+                self._sleep(delay)
+                waited += delay
+
+
+def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header (delta-seconds or HTTP-date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
+    return max((when - now).total_seconds(), 0.0)
+
+
+class OpenRouterClient:
+    """A `RankingsSource` over one `requests.Session` to OpenRouter's Data API (or a fake of it in tests)."""
+
+    name = "openrouter"
+    synthetic = False
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        api_key: str | None = None,
+        *,
+        timeout: float = 30.0,
+        max_attempts: int = 6,
+        backoff_base: float = 1.0,
+        backoff_max: float = 60.0,
+        max_requests_per_minute: int = 30,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """`backoff_base`/`backoff_max` are seconds; a `Retry-After` longer than `backoff_max` ends the retries.
+
+        `clock`/`sleep` drive both the pacer and the retry waits (inject fakes in tests).
+        """
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self.base_url = base_url.rstrip("/")
+        self._api_key = api_key or None
+        self.timeout = timeout
+        self.max_attempts = max_attempts
+        self.backoff_max = backoff_max
+        self._backoff = wait_exponential_jitter(multiplier=backoff_base, max=backoff_max, jitter=backoff_base)
+        self._sleep = sleep
+        self._pacer = _Pacer(max_requests_per_minute, RATE_PERIOD_SECONDS, clock, sleep)
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = USER_AGENT
+        self.requests_made = 0
+        """HTTP requests sent by this client, retries included (for the daily request budget)."""
+
+    @classmethod
+    def from_env(cls, **kwargs) -> OpenRouterClient:
+        """Build from `OPENROUTER_BASE_URL` (default the public API) and `OPENROUTER_API_KEY`."""
+        return cls(
+            base_url=os.environ.get("OPENROUTER_BASE_URL") or DEFAULT_BASE_URL,
+            api_key=os.environ.get("OPENROUTER_API_KEY") or None,
+            **kwargs,
+        )
+
+    def __repr__(self) -> str:
+        key_state = "set" if self._api_key else "unset"
+        return f"OpenRouterClient(base_url={self.base_url!r}, api_key=<{key_state}>)"
+
+    def __enter__(self) -> OpenRouterClient:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._session.close()
+
+    def last_complete_day(self) -> dt.date:
+        """Yesterday in UTC: OpenRouter publishes a day once it has ended."""
+        return dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+
+    def fetch_rankings(self, window: Window) -> FetchedResponse:
+        params = {"start_date": window.start.isoformat(), "end_date": window.end.isoformat()}
+        return self._get(RANKINGS_ENDPOINT, "datasets/rankings-daily", params, window=window, authenticated=True)
+
+    def fetch_models(self) -> FetchedResponse:
+        return self._get(MODELS_ENDPOINT, "models", {}, window=None, authenticated=False)
+
+    def _get(
+        self, endpoint: str, path: str, params: dict[str, str], *, window: Window | None, authenticated: bool
+    ) -> FetchedResponse:
+        what = f"{endpoint} {window}" if window else endpoint
+        headers = {}
+        if authenticated:
+            if not self._api_key:
+                raise SourceError(f"OPENROUTER_API_KEY is missing or invalid (not set; {endpoint} needs it)")
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        url = f"{self.base_url}/{path}"
+        retrying = Retrying(
+            stop=stop_after_attempt(self.max_attempts) | self._stop_on_long_retry_after,
+            wait=self._wait,
+            retry=retry_if_exception_type(_Retryable),
+            sleep=self._sleep,
+            before_sleep=lambda state: self._log_retry(what, state),
+            reraise=True,
+        )
+        attempt_number = 0
+        try:
+            for attempt in retrying:
+                with attempt:
+                    attempt_number = attempt.retry_state.attempt_number
+                    response = self._attempt(url, params, headers, what, endpoint, attempt_number)
+        except _Retryable as failure:
+            raise SourceError(
+                f"{what}: gave up after {attempt_number} attempt{'s' if attempt_number != 1 else ''} "
+                f"(last: {failure.reason})"
+            ) from None
+        return FetchedResponse(
+            endpoint=endpoint,
+            params=dict(params),
+            body=response.content,
+            fetched_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            status=response.status_code,
+            content_type=response.headers.get("Content-Type", ""),
+            window=window,
+        )
+
+    def _attempt(
+        self, url: str, params: dict[str, str], headers: dict[str, str], what: str, endpoint: str, attempt: int
+    ) -> requests.Response:
+        """Send one request; return a 200, raise `_Retryable` for a transient failure, `SourceError` otherwise."""
+        paced = self._pacer.acquire()
+        self.requests_made += 1
+        started = time.monotonic()
+        try:
+            response = self._session.get(url, params=params, headers=headers, timeout=self.timeout)
+        except requests.Timeout:
+            reason = f"timeout after {self.timeout:g} s"
+            self._log_request(what, attempt, reason, started, paced)
+            raise _Retryable(reason) from None
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            reason = f"connection failed: {self._one_line(str(exc))}"
+            self._log_request(what, attempt, reason, started, paced)
+            raise _Retryable(reason) from None
+        status = response.status_code
+        self._log_request(what, attempt, f"HTTP {status}", started, paced)
+        if status == 200:
+            return response
+        if status == 429 or 500 <= status <= 599:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            reason = f"HTTP {status}"
+            if retry_after is not None:
+                reason += f", Retry-After {retry_after:g} s"
+            raise _Retryable(reason, retry_after)
+        if status in (401, 403):
+            raise SourceError(f"OPENROUTER_API_KEY is missing or invalid (HTTP {status} from {endpoint})")
+        detail = self._server_message(response)
+        if status == 400:
+            raise SourceError(f"{what}: rejected as a bad request (HTTP 400): {detail}")
+        raise SourceError(f"{what}: HTTP {status} {response.reason or ''}".rstrip() + f": {detail}")
+
+    def _wait(self, state: RetryCallState) -> float:
+        failure = state.outcome.exception() if state.outcome else None
+        if isinstance(failure, _Retryable) and failure.retry_after is not None:
+            return failure.retry_after
+        return self._backoff(state)
+
+    def _stop_on_long_retry_after(self, state: RetryCallState) -> bool:
+        # A Retry-After beyond backoff_max usually means the daily budget is spent: fail now, keep the requests.
+        failure = state.outcome.exception() if state.outcome else None
+        return (
+            isinstance(failure, _Retryable)
+            and failure.retry_after is not None
+            and failure.retry_after > self.backoff_max
+        )
+
+    def _log_retry(self, what: str, state: RetryCallState) -> None:
+        failure = state.outcome.exception() if state.outcome else None
+        wait = state.next_action.sleep if state.next_action else 0.0
+        log.warning(
+            "%s attempt %d failed (%s); retrying in %.2f s",
+            what,
+            state.attempt_number,
+            failure.reason if isinstance(failure, _Retryable) else "error",
+            wait,
+        )
+
+    def _log_request(self, what: str, attempt: int, outcome: str, started: float, paced: float) -> None:
+        log.info(
+            "GET %s attempt %d: %s in %.2f s (paced %.2f s)",
+            what,
+            attempt,
+            outcome,
+            time.monotonic() - started,
+            paced,
+        )
+
+    def _server_message(self, response: requests.Response) -> str:
+        """The server's error message from a JSON `{"error": {"message"}}` body, else the start of the body."""
+        text = response.text
+        try:
+            payload = json.loads(text)
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict):
+            error = payload.get("error")
+            message = error.get("message") if isinstance(error, dict) else error or payload.get("message")
+            if message:
+                text = str(message)
+        return self._one_line(text) or "(empty body)"
+
+    def _one_line(self, text: str) -> str:
+        """Collapse whitespace, bound the length and redact the key from text that came from outside."""
+        if self._api_key:
+            text = text.replace(self._api_key, REDACTED)
+        text = " ".join(text.split())
+        return text if len(text) <= MAX_DETAIL_CHARS else text[: MAX_DETAIL_CHARS - 1] + "…"

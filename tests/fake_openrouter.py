@@ -1,0 +1,394 @@
+"""A fake OpenRouter Data API on 127.0.0.1 (real HTTP, random port) for tests.
+
+It speaks the documented contract of `GET /api/v1/datasets/rankings-daily` (Bearer auth, date defaults and
+clamping, 400s, row order, decimal-string tokens, `meta`, a per-key rolling-minute rate limit) and of the public
+`GET /api/v1/models`, from rows given at construction (API form: date, model_permaslug, total_tokens).
+
+Faults are queued with `inject(fault, times=1, endpoint="rankings-daily", **opts)` and applied to the next
+matching requests (`endpoint=None` matches any):
+- before the request is handled: `status` (`code`, optional `retry_after`, optional `message`),
+  `timeout` (answer only after `seconds`, default 1.0), `reset` (close the connection abruptly, no response);
+- on the next 200 (body mutations): `truncated_json`, `html`, `extra_key` (`where`: "row", "top" or "both"),
+  `missing_key`, `tokens_non_numeric`, `tokens_negative`, `tokens_float`, `tokens_overflow`,
+  `date_outside_window`, `two_other_rows`, `duplicate_row`, `version` (`value`, default "v2").
+"""
+
+from __future__ import annotations
+
+import collections
+import copy
+import datetime as dt
+import hashlib
+import json
+import math
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Iterable
+from urllib.parse import parse_qsl, urlsplit
+
+API_PREFIX = "/api/v1"
+RANKINGS_PATH = f"{API_PREFIX}/datasets/rankings-daily"
+MODELS_PATH = f"{API_PREFIX}/models"
+DATASET_FLOOR = dt.date(2025, 1, 1)
+DEFAULT_KEY = "sk-or-v1-fake-0123456789abcdef"
+RATE_PERIOD_SECONDS = 60.0
+
+PRE_FAULTS = {"status", "timeout", "reset"}
+BODY_FAULTS = {
+    "truncated_json",
+    "html",
+    "extra_key",
+    "missing_key",
+    "tokens_non_numeric",
+    "tokens_negative",
+    "tokens_float",
+    "tokens_overflow",
+    "date_outside_window",
+    "two_other_rows",
+    "duplicate_row",
+    "version",
+}
+
+DEFAULT_MODELS = [
+    {
+        "id": "deepseek/deepseek-v4-flash",
+        "canonical_slug": "deepseek/deepseek-v4-flash-20260423",
+        "name": "DeepSeek: DeepSeek V4 Flash",
+        "created": 1776902400,
+        "description": "A fast mixture-of-experts model.",
+        "context_length": 163840,
+        "architecture": {"modality": "text->text", "tokenizer": "DeepSeek"},
+        "pricing": {"prompt": "0.0000001", "completion": "0.0000004"},
+        "top_provider": {"context_length": 163840, "is_moderated": False},
+        "supported_parameters": ["temperature", "max_tokens"],
+    },
+    {
+        "id": "anthropic/claude-4.6-sonnet",
+        "canonical_slug": "anthropic/claude-4.6-sonnet-20260217",
+        "name": "Anthropic: Claude Sonnet 4.6",
+        "created": 1771286400,
+        "description": "A general-purpose model.",
+        "context_length": 200000,
+        "architecture": {"modality": "text+image->text", "tokenizer": "Claude"},
+        "pricing": {"prompt": "0.000003", "completion": "0.000015"},
+        "top_provider": {"context_length": 200000, "is_moderated": True},
+        "supported_parameters": ["temperature", "max_tokens", "tools"],
+    },
+    {
+        "id": "qwen/qwen3.6-plus",
+        "canonical_slug": "qwen/qwen3.6-plus-04-02",
+        "name": "Qwen: Qwen3.6 Plus",
+        "created": 1775088000,
+        "description": "A large general model.",
+        "context_length": 131072,
+        "architecture": {"modality": "text->text", "tokenizer": "Qwen"},
+        "pricing": {"prompt": "0", "completion": "0"},
+        "top_provider": {"context_length": 131072, "is_moderated": False},
+        "supported_parameters": ["temperature"],
+    },
+]
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as the fake saw it; `had_auth` says whether an Authorization header was sent (never its value)."""
+
+    method: str
+    path: str
+    params: dict[str, str]
+    had_auth: bool
+
+
+def synthetic_rows(first_day: dt.date, days: int, models_per_day: int = 50) -> list[dict[str, str]]:
+    """Deterministic API-form rows: `models_per_day` models plus one `other` row per day, tokens ~1e10..1e12."""
+    rows = []
+    for offset in range(days):
+        day = first_day + dt.timedelta(days=offset)
+        top_total = 0
+        for rank in range(models_per_day):
+            slug = f"lab{rank % 7}/model-{rank:02d}-2026010{rank % 9 + 1}"
+            jitter = int(hashlib.sha256(f"{day}{slug}".encode()).hexdigest()[:6], 16) % 10**7
+            tokens = (models_per_day - rank) * 20_000_000_000 + jitter
+            top_total += tokens
+            rows.append({"date": day.isoformat(), "model_permaslug": slug, "total_tokens": str(tokens)})
+        rows.append({"date": day.isoformat(), "model_permaslug": "other", "total_tokens": str(top_total // 12)})
+    return rows
+
+
+def contract_order(row: dict) -> tuple:
+    """Rows sort by date ascending, then tokens descending with `other` last, ties by permaslug."""
+    is_other = row["model_permaslug"] == "other"
+    return (row["date"], is_other, -int(row["total_tokens"]), row["model_permaslug"])
+
+
+class _ClientError(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class FakeOpenRouter:
+    """The fake server. Use as a context manager, or `start()`/`stop()`.
+
+    `url` is the base URL including `/api/v1`; `key` the only accepted Bearer token; `today` the server's
+    UTC date (the last completed day is the one before); `as_of` the `meta.as_of` to serve (settable);
+    `rate_limit` the accepted rankings requests per key per rolling minute; `requests` the request log.
+    """
+
+    def __init__(
+        self,
+        rows: Iterable[dict] = (),
+        *,
+        key: str = DEFAULT_KEY,
+        models: list[dict] | None = None,
+        today: dt.date | None = None,
+        as_of: str | None = None,
+        rate_limit: int = 30,
+    ) -> None:
+        self.key = key
+        self.today = today or dt.datetime.now(dt.UTC).date()
+        self.as_of = as_of
+        self.rate_limit = rate_limit
+        self.models = copy.deepcopy(models if models is not None else DEFAULT_MODELS)
+        self.requests: list[RecordedRequest] = []
+        self._rows: list[dict] = []
+        self._faults: list[list] = []  # [fault, remaining, endpoint, opts]
+        self._accepted: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.set_rows(rows)
+
+    # --- lifecycle -------------------------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        if self._httpd is None:
+            raise RuntimeError("the fake OpenRouter is not running")
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}{API_PREFIX}"
+
+    def start(self) -> FakeOpenRouter:
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-openrouter", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeOpenRouter:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    # --- test controls ---------------------------------------------------------------------------------------
+    def set_rows(self, rows: Iterable[dict]) -> None:
+        """Replace the served rows (e.g. to simulate a restatement); they are served in contract order."""
+        with self._lock:
+            self._rows = sorted((dict(row) for row in rows), key=contract_order)
+
+    def load(self, payload: dict) -> None:
+        """Serve a whole rankings-daily payload's rows and its `meta.as_of` (e.g. the real sample)."""
+        self.set_rows(payload["data"])
+        self.as_of = payload.get("meta", {}).get("as_of")
+
+    def inject(self, fault: str, times: int = 1, endpoint: str | None = "rankings-daily", **opts) -> None:
+        """Queue `fault` for the next `times` requests to `endpoint` ("rankings-daily", "models" or None = any)."""
+        if fault not in PRE_FAULTS | BODY_FAULTS:
+            raise ValueError(f"unknown fault {fault!r}")
+        if fault == "status" and "code" not in opts:
+            raise ValueError("the status fault needs code=...")
+        with self._lock:
+            self._faults.append([fault, times, endpoint, opts])
+
+    @property
+    def last_complete_day(self) -> dt.date:
+        return self.today - dt.timedelta(days=1)
+
+    def rankings_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path == RANKINGS_PATH]
+
+    # --- request handling (called from handler threads) ------------------------------------------------------
+    def _take_fault(self, endpoint: str, kinds: set[str]) -> tuple[str, dict] | None:
+        with self._lock:
+            for entry in self._faults:
+                fault, _, wanted, opts = entry
+                if fault in kinds and wanted in (None, endpoint):
+                    entry[1] -= 1
+                    if entry[1] <= 0:
+                        self._faults.remove(entry)
+                    return fault, opts
+        return None
+
+    def _check_rate(self, key: str) -> float | None:
+        """Record an accepted request for `key`, or return the seconds until one would be accepted."""
+        now = time.monotonic()
+        with self._lock:
+            accepted = self._accepted[key]
+            while accepted and accepted[0] <= now - RATE_PERIOD_SECONDS:
+                accepted.popleft()
+            if len(accepted) >= self.rate_limit:
+                return accepted[0] + RATE_PERIOD_SECONDS - now
+            accepted.append(now)
+            return None
+
+    def _rankings(self, params: dict[str, str]) -> tuple[dict, dt.date, dt.date]:
+        """The 200 payload for a valid query, or `_ClientError(400)` per the contract."""
+        end = _parse_date(params, "end_date") or self.last_complete_day
+        if end < DATASET_FLOOR:
+            raise _ClientError(400, f"end_date {end} is before the dataset begins ({DATASET_FLOOR})")
+        end = min(end, self.last_complete_day)
+        start = _parse_date(params, "start_date") or end - dt.timedelta(days=30)
+        start = max(start, DATASET_FLOOR)
+        if start > end:
+            raise _ClientError(
+                400, f"start_date {start} is after end_date {end} (the last completed day is {self.last_complete_day})"
+            )
+        first, last = start.isoformat(), end.isoformat()
+        with self._lock:
+            data = [dict(row) for row in self._rows if first <= row["date"] <= last]
+        as_of = self.as_of or f"{self.today.isoformat()}T02:00:00Z"
+        meta = {"as_of": as_of, "start_date": first, "end_date": last, "version": "v1"}
+        return {"data": data, "meta": meta}, start, end
+
+
+def _parse_date(params: dict[str, str], name: str) -> dt.date | None:
+    value = params.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _ClientError(400, f"{name} must be YYYY-MM-DD, got {value!r}") from None
+
+
+def _mutate(fault: str, opts: dict, payload: dict, start: dt.date, end: dt.date) -> tuple[bytes, str]:
+    """Apply one body fault to a good 200 payload; return (body, content type)."""
+    if fault == "html":
+        return b"<!DOCTYPE html><html><body><h1>Service temporarily unavailable</h1></body></html>", "text/html"
+    data = payload["data"]
+    if fault == "extra_key":
+        where = opts.get("where", "both")
+        if where in ("row", "both"):
+            data[0]["extra_field"] = "surprise"
+        if where in ("top", "both"):
+            payload["extra_top_level"] = {"note": "surprise"}
+    elif fault == "missing_key":
+        del data[opts.get("index", 0)]["total_tokens"]
+    elif fault == "tokens_non_numeric":
+        data[0]["total_tokens"] = "12abc"
+    elif fault == "tokens_negative":
+        data[0]["total_tokens"] = "-5"
+    elif fault == "tokens_float":
+        data[0]["total_tokens"] = "1.5e12"
+    elif fault == "tokens_overflow":
+        data[0]["total_tokens"] = str(2**63)
+    elif fault == "date_outside_window":
+        data[-1]["date"] = (end + dt.timedelta(days=1)).isoformat()
+    elif fault == "two_other_rows":
+        day = data[0]["date"]
+        last_of_day = max(i for i, row in enumerate(data) if row["date"] == day)
+        others = sum(1 for row in data if row["date"] == day and row["model_permaslug"] == "other")
+        for _ in range(max(2 - others, 1)):
+            data.insert(last_of_day + 1, {"date": day, "model_permaslug": "other", "total_tokens": "1000"})
+    elif fault == "duplicate_row":
+        data.insert(1, dict(data[0]))
+    elif fault == "version":
+        payload["meta"]["version"] = opts.get("value", "v2")
+    body = json.dumps(payload).encode()
+    if fault == "truncated_json":
+        body = body[: len(body) // 2]
+    return body, "application/json"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeOpenRouter  # set on the per-server subclass
+
+    def log_message(self, format, *args) -> None:  # keep test output clean
+        pass
+
+    def do_GET(self) -> None:
+        fake = self.fake
+        split = urlsplit(self.path)
+        params = dict(parse_qsl(split.query, keep_blank_values=True))
+        auth = self.headers.get("Authorization")
+        with fake._lock:
+            fake.requests.append(RecordedRequest("GET", split.path, params, auth is not None))
+        endpoint = {RANKINGS_PATH: "rankings-daily", MODELS_PATH: "models"}.get(split.path)
+        if endpoint is None:
+            return self._send_error(404, f"no route for {split.path}")
+
+        pre = fake._take_fault(endpoint, PRE_FAULTS)
+        if pre is not None:
+            fault, opts = pre
+            if fault == "reset":
+                return self._reset()
+            if fault == "timeout":
+                fake._stopping.wait(opts.get("seconds", 1.0))
+            elif fault == "status":
+                headers = {}
+                if opts.get("retry_after") is not None:
+                    headers["Retry-After"] = str(opts["retry_after"])
+                return self._send_error(opts["code"], opts.get("message", f"injected HTTP {opts['code']}"), headers)
+
+        if endpoint == "models":
+            return self._send(200, json.dumps({"data": fake.models}).encode())
+
+        if auth != f"Bearer {fake.key}":
+            return self._send_error(401, "No auth credentials found" if auth is None else "Invalid API key")
+        wait = fake._check_rate(fake.key)
+        if wait is not None:
+            return self._send_error(
+                429,
+                f"Rate limit exceeded: {fake.rate_limit} requests per minute",
+                {"Retry-After": str(max(1, math.ceil(wait)))},
+            )
+        try:
+            payload, start, end = fake._rankings(params)
+        except _ClientError as error:
+            return self._send_error(error.code, error.message)
+        body_fault = fake._take_fault(endpoint, BODY_FAULTS)
+        if body_fault is None:
+            return self._send(200, json.dumps(payload).encode())
+        body, content_type = _mutate(*body_fault, payload, start, end)
+        return self._send(200, body, content_type)
+
+    def _send_error(self, code: int, message: str, headers: dict[str, str] | None = None) -> None:
+        body = json.dumps({"error": {"code": code, "message": message}}).encode()
+        self._send(code, body, "application/json", headers)
+
+    def _send(self, code: int, body: bytes, content_type: str = "application/json", headers=None) -> None:
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up first (e.g. after an injected timeout)
+
+    def _reset(self) -> None:
+        # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True

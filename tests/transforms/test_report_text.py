@@ -1,0 +1,138 @@
+"""The report's sentences, from the demo week's tables (tests/transforms/report_demo_week.py)."""
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from tests.transforms.report_demo_week import DEMO_WEEK, demo_warehouse, with_overlapping_bounds
+from transforms.report.text import TOP10_COLUMNS, write_text
+from warehouse.report_store import load_report_data
+
+
+@pytest.fixture
+def demo():
+    return load_report_data(demo_warehouse(), DEMO_WEEK, synthetic=True)
+
+
+def headline(data) -> str:
+    return " ".join(write_text(data).headline)
+
+
+def test_the_demo_week_states_the_seed_figures(demo):
+    text = headline(demo)
+    assert "Total usage rose 18.9% to 27.0T tokens." in text
+    assert (
+        "China-origin models: 12.96T (+31.48%), ahead of the US (3.03T, +0.76%) for the 5th consecutive week."
+        in text
+    )
+    assert "#1: Qwen3.6 Plus (free), 4.6T, new at #1, ending MiMo-V2-Pro's 2-week run." in text
+    assert "#2: MiMo-V2-Pro, 3.08T; #3: Qwen3.6 Plus Preview (free), 1.64T." in text
+    assert "The top 9 by maker's country: #1–#6 China, #7–#9 the US." in text
+    assert "not certain" not in text
+
+
+def test_overlapping_bounds_give_hedged_sentences():
+    data = load_report_data(with_overlapping_bounds(demo_warehouse()), DEMO_WEEK, synthetic=True)
+    text = headline(data)
+    assert (
+        "China-origin models: 12.96T (+31.48%), ahead of the US (3.03T, +0.76%) for the 5th consecutive week "
+        "(the lead was certain in 4 of those 5 weeks); but the bounds overlap (the US could have had up to 13.2T), "
+        "so this week's lead is not certain."
+    ) in text
+    assert (
+        "ending MiMo-V2-Pro's 2-week run; but the bounds overlap (MiMo-V2-Pro could have had up to 4.7T), "
+        "so this #1 is not certain."
+    ) in text
+
+
+def test_every_report_cites_the_source(demo):
+    assert write_text(demo).citation == "Source: OpenRouter (openrouter.ai/rankings), as of 2026-04-06T02:00:00Z."
+
+
+def test_synthetic_data_are_said_to_be_synthetic(demo):
+    assert write_text(demo).synthetic_notice.startswith("Synthetic data:")
+    assert write_text(dataclasses.replace(demo, synthetic=False)).synthetic_notice is None
+
+
+def test_unattributed_models_above_one_percent_are_named(demo):
+    sentence = write_text(demo).unattributed
+    assert "Hunter Beta (openrouter/hunter-beta, 0.5T, 1.9%)" in sentence
+    assert "Quiet Owl" not in sentence  # 0.7% of the week
+
+
+def test_no_unattributed_model_above_one_percent(demo):
+    models = demo.models.assign(country=demo.models["country"].replace("unattributed", "FR"))
+    assert write_text(dataclasses.replace(demo, models=models)).unattributed.startswith("No unattributed model")
+
+
+def test_figures_restated_since_the_previous_week_are_listed(demo):
+    text = write_text(demo)
+    assert text.restated_intro.startswith("Figures of earlier weeks restated since 2026-03-30")
+    assert text.restated == [
+        "Week of 2026-03-23, other (models outside the daily top 50): +18.00B (+6.00%) over 1 restated day",
+        "Week of 2026-03-23, MiMo-V2-Pro: +5.00B (+0.53%) over 2 restated days",
+    ]
+
+
+def test_a_long_list_of_restatements_is_cut(demo):
+    many = pd.concat([demo.restated.head(1)] * 12, ignore_index=True)
+    many["display_name"] = [f"Model {i}" for i in range(12)]
+    lines = write_text(dataclasses.replace(demo, restated=many)).restated
+    assert len(lines) == 11 and lines[-1] == "Week of 2026-03-23: 2 more figures restated"
+
+
+def test_no_restatement_is_said(demo):
+    text = write_text(dataclasses.replace(demo, restated=demo.restated.head(0)))
+    assert text.restated == []
+    assert text.restated_intro == "No figure of an earlier week has been restated since 2026-03-30."
+
+
+def test_an_incomplete_week_is_marked(demo):
+    totals = demo.totals.copy()
+    totals.loc[totals["week_start"] == demo.week, ["is_complete", "days"]] = [False, 4]
+    notices = write_text(dataclasses.replace(demo, totals=totals)).notices
+    assert notices == ["This week is incomplete: 4 of its 7 days are published, so its figures are partial."]
+
+
+def test_total_without_a_previous_week_and_a_fall(demo):
+    totals = demo.totals.copy()
+    row = totals["week_start"] == demo.week
+    totals.loc[row, "wow_growth"] = None
+    assert headline(dataclasses.replace(demo, totals=totals)).startswith(
+        "Total usage was 27.0T tokens (no complete previous week to compare with)."
+    )
+    totals.loc[row, "wow_growth"] = -0.052
+    assert headline(dataclasses.replace(demo, totals=totals)).startswith("Total usage fell 5.2% to 27.0T tokens.")
+
+
+def test_a_us_lead_new_this_week(demo):
+    countries = demo.countries.copy()
+    us = (countries["week_start"] == demo.week) & (countries["country"] == "US") & (countries["basis"] == "chart_top9")
+    countries.loc[us, ["tokens", "tokens_upper"]] = [14 * 10**12, 14 * 10**12]
+    streaks = demo.streaks.copy()
+    vs = (streaks["week_start"] == demo.week) & (streaks["kind"] == "country_vs")
+    streaks.loc[vs, ["subject", "rival", "streak_weeks", "certain_weeks"]] = ["US", "CN", 1, 1]
+    text = headline(dataclasses.replace(demo, countries=countries, streaks=streaks))
+    assert "US-origin models: 14.0T (+0.76%), ahead of China (12.96T, +31.48%), a lead new this week." in text
+
+
+def test_a_model_that_stays_at_number_one(demo):
+    streaks = demo.streaks.copy()
+    top1 = (streaks["week_start"] == demo.week) & (streaks["kind"] == "model_top1")
+    streaks.loc[top1, "streak_weeks"] = 3
+    text = headline(dataclasses.replace(demo, streaks=streaks))
+    assert "#1: Qwen3.6 Plus (free), 4.6T, #1 for the 3rd consecutive week." in text
+
+
+def test_the_top10_table(demo):
+    table = write_text(demo).top10
+    assert list(table.columns) == TOP10_COLUMNS
+    assert table["rank"].tolist() == list(range(1, 11))
+    assert table["tokens"].dtype == "int64"
+    first, second = table.iloc[0], table.iloc[1]
+    assert (first["model"], first["tokens_T"], first["wow_change"], first["rank_change"]) == (
+        "Qwen3.6 Plus (free)", "4.6T", "new", "new"
+    )
+    assert (second["wow_change"], second["rank_change"]) == ("-6.7%", "▼1")
+    assert pd.Series(table["country"]).tolist()[:9] == ["CN"] * 6 + ["US"] * 3

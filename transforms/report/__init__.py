@@ -1,0 +1,9 @@
+"""The weekly report, built purely from DataFrames: text, charts (PNG bytes) and a self-contained HTML page.
+
+`warehouse.report_store` reads the derived tables into a `ReportData` and writes what `render` returns.
+"""
+
+from transforms.report.data import ReportData
+from transforms.report.render import RenderedReport, render
+
+__all__ = ["ReportData", "RenderedReport", "render"]

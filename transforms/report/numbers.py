@@ -1,0 +1,45 @@
+"""How the report writes numbers, in the style of the published weekly pieces (seed-figures.md).
+
+Tokens are shown in trillions ("T"): two decimals with trailing zeros trimmed down to one ("12.96T",
+"4.6T", "3.08T"); the week's total gets one decimal ("27.0T"). Growth is a fraction (0.189) shown as a
+signed percentage: one decimal for the total, two for countries ("+18.9%", "+31.48%").
+"""
+
+from __future__ import annotations
+
+TRILLION = 10**12
+BILLION = 10**9
+
+
+def fmt_tokens(tokens: int | float) -> str:
+    """Tokens in trillions, two decimals trimmed to at least one: 12_960_000_000_000 -> '12.96T'."""
+    text = f"{tokens / TRILLION:.2f}"
+    if text.endswith("0"):
+        text = text[:-1]
+    return f"{text}T"
+
+
+def fmt_total_tokens(tokens: int | float) -> str:
+    """The week's total, in trillions with one decimal: 27_003_000_000_000 -> '27.0T'."""
+    return f"{tokens / TRILLION:.1f}T"
+
+
+def fmt_token_change(delta: int | float) -> str:
+    """A signed change in tokens, in billions below 0.1T so that small restatements stay visible."""
+    if abs(delta) >= TRILLION / 10:
+        return ("-" if delta < 0 else "+") + fmt_tokens(abs(delta))
+    return f"{'-' if delta < 0 else '+'}{abs(delta) / BILLION:.2f}B"
+
+
+def fmt_pct(fraction: float, decimals: int = 1) -> str:
+    """A growth fraction as a signed percentage: 0.3148 -> '+31.48%' (decimals=2); -0.05 -> '-5.0%'."""
+    text = f"{abs(fraction) * 100:.{decimals}f}%"
+    return ("-" if fraction < 0 and float(text[:-1]) != 0 else "+") + text
+
+
+def ordinal(n: int) -> str:
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
+    if 11 <= n % 100 <= 13:
+        return f"{n}th"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -1,0 +1,307 @@
+"""The report's words, written from the tables in the manner of the published pieces (seed-figures.md).
+
+Every claim that rests on a comparison checks the bounds: a model that leaves a day's top 50 is only a
+lower bound that day (`tokens` ≤ true ≤ `tokens_upper`), and when the bounds of the two sides overlap
+the sentence says that the claim is not certain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from transforms.report.data import ReportData
+from transforms.report.numbers import fmt_pct, fmt_token_change, fmt_tokens, fmt_total_tokens, ordinal
+
+CITATION = "Source: OpenRouter (openrouter.ai/rankings), as of {as_of}."
+SYNTHETIC_NOTICE = (
+    "Synthetic data: this report was built from the demo dataset. Its figures are made up for "
+    "demonstration and describe no real usage."
+)
+UNATTRIBUTED = "unattributed"
+UNATTRIBUTED_MIN_SHARE = 0.01
+RESTATED_LINES_PER_WEEK = 10
+
+COUNTRY_NAMES = {
+    "CN": "China", "US": "the US", "FR": "France", "GB": "the UK", "DE": "Germany", "CA": "Canada",
+    "IL": "Israel", "KR": "South Korea", "JP": "Japan", "AE": "the UAE", "IN": "India", "SG": "Singapore",
+}
+"""How a country code reads in a sentence; other codes are written as they are."""
+
+TOP10_COLUMNS = ["rank", "model", "model_permaslug", "country", "tokens", "tokens_T", "wow_change", "rank_change"]
+
+
+@dataclass(frozen=True)
+class ReportText:
+    """Everything the report says, ready to lay out as Markdown or HTML (plain text, no markup)."""
+
+    title: str
+    synthetic_notice: str | None
+    notices: list[str]
+    headline: list[str]
+    basis_note: str
+    lead_note: str
+    top10: pd.DataFrame
+    """One row per model of ranks 1–10, columns `TOP10_COLUMNS` (also the Prefect table artifact)."""
+    unattributed: str
+    restated_intro: str
+    restated: list[str]
+    citation: str
+
+
+def country_name(code: str) -> str:
+    return COUNTRY_NAMES.get(code, code)
+
+
+def origin_label(code: str) -> str:
+    """'China-origin', 'US-origin': the name without its article."""
+    return f"{country_name(code).removeprefix('the ')}-origin"
+
+
+def format_as_of(as_of: pd.Timestamp) -> str:
+    """Naive UTC timestamp -> '2026-04-06T02:00:00Z', the form of OpenRouter's meta.as_of."""
+    return pd.Timestamp(as_of).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def week_title(week: pd.Timestamp) -> str:
+    """'OpenRouter usage, week of 30 March – 5 April 2026' (Monday to Sunday)."""
+    end = week + pd.Timedelta(days=6)
+    start = f"{week.day} {week:%B}" if week.year == end.year else f"{week.day} {week:%B %Y}"
+    return f"OpenRouter usage, week of {start} – {end.day} {end:%B %Y}"
+
+
+def total_sentence(totals: pd.Series) -> str:
+    total = fmt_total_tokens(totals["total_tokens"])
+    growth = totals["wow_growth"]
+    if pd.isna(growth):
+        return f"Total usage was {total} tokens (no complete previous week to compare with)."
+    change = fmt_pct(growth)
+    if change == "+0.0%":
+        return f"Total usage was flat at {total} tokens."
+    verb = "rose" if change.startswith("+") else "fell"
+    return f"Total usage {verb} {change[1:]} to {total} tokens."
+
+
+def _country(rows: pd.DataFrame, code: str) -> pd.Series:
+    """A country's row, or zeros when none of its models is in the basis."""
+    if code in rows.index:
+        return rows.loc[code]
+    return pd.Series({"tokens": 0, "tokens_upper": 0, "wow_growth": pd.NA})
+
+
+def _growth(value: object) -> str:
+    return "no previous week" if pd.isna(value) else fmt_pct(value, 2)
+
+
+def country_sentence(data: ReportData, first: str = "CN", second: str = "US") -> str:
+    """'China-origin models: 12.96T (+31.48%), ahead of the US (3.03T, +0.76%) for the 5th consecutive week.'"""
+    rows = data.country_rows("chart_top9")
+    a, b = _country(rows, first), _country(rows, second)
+    if a["tokens"] == b["tokens"]:
+        return (
+            f"{origin_label(first)} and {origin_label(second)} models are level at {fmt_tokens(a['tokens'])} "
+            f"({_growth(a['wow_growth'])} and {_growth(b['wow_growth'])})."
+        )
+    (leader, lead), (other, trail) = sorted([(first, a), (second, b)], key=lambda item: -item[1]["tokens"])
+    sentence = (
+        f"{origin_label(leader)} models: {fmt_tokens(lead['tokens'])} ({_growth(lead['wow_growth'])}), "
+        f"ahead of {country_name(other)} ({fmt_tokens(trail['tokens'])}, {_growth(trail['wow_growth'])})"
+    )
+    streak = data.streak("country_vs", subject=leader, rival=other, basis="chart_top9")
+    if streak is not None and streak["streak_weeks"] >= 2:
+        weeks, certain = int(streak["streak_weeks"]), streak["certain_weeks"]
+        sentence += f" for the {ordinal(weeks)} consecutive week"
+        if not pd.isna(certain) and certain < weeks:
+            sentence += f" (the lead was certain in {int(certain)} of those {weeks} weeks)"
+    elif streak is not None and streak["streak_weeks"] == 1:
+        sentence += ", a lead new this week"
+    if lead["tokens"] <= trail["tokens_upper"]:
+        sentence += (
+            f"; but the bounds overlap ({country_name(other)} could have had up to "
+            f"{fmt_tokens(trail['tokens_upper'])}), so this week's lead is not certain"
+        )
+    return sentence + "."
+
+
+def top1_sentence(data: ReportData) -> str:
+    """'#1: Qwen3.6 Plus (free), 4.6T, new at #1, ending MiMo-V2-Pro's 2-week run. #2: …; #3: ….'"""
+    models = data.models.sort_values("rank")
+    top = models.iloc[0]
+    sentence = f"#1: {top['display_name']}, {fmt_tokens(top['tokens'])}"
+    streak = data.streak("model_top1", subject=top["model_permaslug"])
+    previous = data.streak("model_top1", week=data.previous_week)
+    weeks = 1 if streak is None else int(streak["streak_weeks"])
+    if weeks >= 2:
+        sentence += f", #1 for the {ordinal(weeks)} consecutive week"
+    else:
+        sentence += ", new at #1"
+        if previous is not None and previous["subject"] != top["model_permaslug"]:
+            name = previous["subject_name"] if not pd.isna(previous["subject_name"]) else previous["subject"]
+            sentence += f", ending {name}'s {int(previous['streak_weeks'])}-week run"
+    if len(models) > 1:
+        runner = models.iloc[1]
+        if top["tokens"] <= runner["tokens_upper"]:
+            sentence += (
+                f"; but the bounds overlap ({runner['display_name']} could have had up to "
+                f"{fmt_tokens(runner['tokens_upper'])}), so this #1 is not certain"
+            )
+        others = [
+            f"#{int(row['rank'])}: {row['display_name']}, {fmt_tokens(row['tokens'])}"
+            for _, row in models.iloc[1:3].iterrows()
+        ]
+        return f"{sentence}. {'; '.join(others)}."
+    return sentence + "."
+
+
+def composition_sentence(models: pd.DataFrame, size: int = 9) -> str:
+    """'The top 9 by maker's country: #1–#6 China, #7–#9 the US.' (runs of consecutive ranks)."""
+    top = models.sort_values("rank").head(size)
+    runs: list[list] = []
+    for _, row in top.iterrows():
+        if runs and runs[-1][0] == row["country"]:
+            runs[-1][2] = int(row["rank"])
+        else:
+            runs.append([row["country"], int(row["rank"]), int(row["rank"])])
+    parts = [
+        f"#{start}–#{end} {country_name(code)}" if start != end else f"#{start} {country_name(code)}"
+        for code, start, end in runs
+    ]
+    return f"The top {len(top)} by maker's country: {', '.join(parts)}."
+
+
+def basis_note(data: ReportData) -> str:
+    note = (
+        "Country figures sum the week's top 9 models by the maker's country, the basis of the "
+        "openrouter.ai/rankings chart."
+    )
+    top50 = data.country_rows("top50")
+    if {"CN", "US"} <= set(top50.index):
+        note += (
+            " Summed over all ranked models instead (a different basis): "
+            f"China {fmt_tokens(top50.loc['CN', 'tokens'])}, the US {fmt_tokens(top50.loc['US', 'tokens'])}."
+        )
+    return note
+
+
+def lead_note(data: ReportData, first: str = "CN", second: str = "US") -> str:
+    """The caption of the lead chart: who leads, since when, and the longest lead on record."""
+    for leader, other in ((first, second), (second, first)):
+        streak = data.streak("country_vs", subject=leader, rival=other, basis="chart_top9")
+        if streak is not None and streak["streak_weeks"] >= 1:
+            weeks = int(streak["streak_weeks"])
+            note = (
+                f"{country_name(leader)} has been ahead of {country_name(other)} (top-9 basis) for "
+                f"{weeks} consecutive week{'s' if weeks != 1 else ''}"
+            )
+            if not pd.isna(streak["streak_start"]):
+                note += f", since the week of {pd.Timestamp(streak['streak_start']):%Y-%m-%d}"
+            if not pd.isna(streak["longest_weeks"]):
+                note += f"; its longest lead on record is {int(streak['longest_weeks'])} weeks"
+            return note[0].upper() + note[1:] + "."
+    return f"Neither {country_name(first)} nor {country_name(second)} leads this week (top-9 basis)."
+
+
+def _wow_change(row: pd.Series) -> str:
+    if (not pd.isna(row["is_new"]) and bool(row["is_new"])) or pd.isna(row["prev_tokens"]):
+        return "new"
+    return "n/a" if pd.isna(row["wow_growth"]) else fmt_pct(row["wow_growth"])
+
+
+def _rank_change(row: pd.Series) -> str:
+    if pd.isna(row["prev_rank"]):
+        return "new"
+    moved = int(row["prev_rank"]) - int(row["rank"])
+    return "=" if moved == 0 else (f"▲{moved}" if moved > 0 else f"▼{-moved}")
+
+
+def _tokens_with_bound(row: pd.Series) -> str:
+    shown, upper = fmt_tokens(row["tokens"]), fmt_tokens(row["tokens_upper"])
+    return shown if upper == shown else f"{shown} (≤{upper})"
+
+
+def top10_table(models: pd.DataFrame) -> pd.DataFrame:
+    """The week's ranks 1–10 for display; `tokens` stays int64, the other columns are text."""
+    top = models.sort_values("rank").head(10)
+    return pd.DataFrame(
+        {
+            "rank": top["rank"].astype("int64"),
+            "model": top["display_name"],
+            "model_permaslug": top["model_permaslug"],
+            "country": top["country"],
+            "tokens": top["tokens"].astype("int64"),
+            "tokens_T": top.apply(_tokens_with_bound, axis=1),
+            "wow_change": top.apply(_wow_change, axis=1),
+            "rank_change": top.apply(_rank_change, axis=1),
+        },
+        columns=TOP10_COLUMNS,
+    ).reset_index(drop=True)
+
+
+def unattributed_sentence(models: pd.DataFrame) -> str:
+    """Names every unattributed model above 1% of the week's tokens, or says there is none."""
+    rows = models[(models["country"] == UNATTRIBUTED) & (models["share"] > UNATTRIBUTED_MIN_SHARE)]
+    if rows.empty:
+        return "No unattributed model had more than 1% of the week's tokens."
+    named = [
+        f"{row['display_name']} ({row['model_permaslug']}, {fmt_tokens(row['tokens'])}, {row['share']:.1%})"
+        for _, row in rows.sort_values("rank").iterrows()
+    ]
+    return (
+        "Unattributed models above 1% of the week, counted in no country until their maker is known: "
+        + "; ".join(named)
+        + "."
+    )
+
+
+def restated_lines(data: ReportData) -> tuple[str, list[str]]:
+    """An introduction and one line per restated (week, model): the change summed over its restated days."""
+    since = f"{data.week:%Y-%m-%d}"
+    restated = data.restated
+    if restated.empty:
+        return f"No figure of an earlier week has been restated since {since}.", []
+    lines: list[str] = []
+    for week, rows in restated.groupby("week_start", sort=True):
+        rows = rows.assign(delta=rows["new_tokens"] - rows["old_tokens"])
+        rows = rows.reindex(rows["delta"].abs().sort_values(ascending=False).index)
+        for _, row in rows.head(RESTATED_LINES_PER_WEEK).iterrows():
+            change = fmt_token_change(row["delta"])
+            if row["old_tokens"] > 0:
+                change += f" ({fmt_pct(row['delta'] / row['old_tokens'], 2)})"
+            days = int(row["days"])
+            lines.append(
+                f"Week of {pd.Timestamp(week):%Y-%m-%d}, {row['display_name']}: {change} "
+                f"over {days} restated day{'s' if days != 1 else ''}"
+            )
+        if len(rows) > RESTATED_LINES_PER_WEEK:
+            more = len(rows) - RESTATED_LINES_PER_WEEK
+            lines.append(f"Week of {pd.Timestamp(week):%Y-%m-%d}: {more} more figures restated")
+    return f"Figures of earlier weeks restated since {since} (OpenRouter revises recent days):", lines
+
+
+def write_text(data: ReportData) -> ReportText:
+    totals = data.week_totals
+    notices = []
+    if not totals["is_complete"]:
+        notices.append(
+            f"This week is incomplete: {int(totals['days'])} of its 7 days are published, so its figures are partial."
+        )
+    restated_intro, restated = restated_lines(data)
+    return ReportText(
+        title=week_title(data.week),
+        synthetic_notice=SYNTHETIC_NOTICE if data.synthetic else None,
+        notices=notices,
+        headline=[
+            total_sentence(totals),
+            country_sentence(data),
+            top1_sentence(data),
+            composition_sentence(data.models),
+        ],
+        basis_note=basis_note(data),
+        lead_note=lead_note(data),
+        top10=top10_table(data.models),
+        unattributed=unattributed_sentence(data.models),
+        restated_intro=restated_intro,
+        restated=restated,
+        citation=CITATION.format(as_of=format_as_of(totals["as_of"])),
+    )
