@@ -252,16 +252,19 @@ def status() -> None:
                      + (f" (latest snapshot {s.last_restatement_as_of:%Y-%m-%d %H:%M} UTC)" if s.last_restatement_as_of else ""))
     console.print(overview)
 
-    runs = Table(title="last runs", title_justify="left", show_edge=False, header_style="bold")
-    for name, justify in [("finished (UTC)", "left"), ("flow", "left"), ("source", "left"), ("window", "left"),
-                          ("status", "left"), ("rows inserted", "right"), ("restatements", "right"), ("error", "left")]:
-        runs.add_column(name, justify=justify)
+    runs = Table(title="last runs (UTC)", title_justify="left", show_edge=False, header_style="bold")
+    for name, justify, no_wrap in [("finished", "left", True), ("flow", "left", True), ("source", "left", False),
+                                   ("window", "left", False), ("status", "left", True), ("rows", "right", True)]:
+        runs.add_column(name, justify=justify, no_wrap=no_wrap, min_width=None if no_wrap else 11)
     for r in s.last_runs:
-        window = f"{r.window_start}..{r.window_end}" if r.window_start else ""
+        window = f"{r.window_start} .. {r.window_end}" if r.window_start else ""  # wraps at the spaces
         colour = "green" if r.status == "success" else "red"
-        runs.add_row(f"{r.finished_at:%Y-%m-%d %H:%M}" if r.finished_at else "", r.flow, r.source, window,
-                     f"[{colour}]{r.status}[/]", _cell(r.rows_inserted), _cell(r.restatements), r.error or "")
+        runs.add_row(f"{r.finished_at:%m-%d %H:%M}" if r.finished_at else "", r.flow, r.source, window,
+                     f"[{colour}]{r.status}[/]", _cell(r.rows_inserted))
     console.print(runs)
+    for r in s.last_runs:
+        if r.error:
+            console.print(f"[red]{r.flow} run {r.run_id} failed:[/] {r.error}")
 
     if s.unattributed is None:
         console.print("unattributed models: derived tables not built yet")
