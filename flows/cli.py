@@ -12,10 +12,12 @@ import datetime as dt
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -71,11 +73,12 @@ def _run_weekly(source: str, end_date: Optional[dt.date], lookback_days: int) ->
 
 def _print_summary(summary: dict) -> None:
     table = Table(title=f"Run {summary['run_id']} ({summary['source']})", show_header=False)
-    for label, key in [("windows", "windows"), ("raw files archived", "raw_files"), ("lake partitions written", "lake_written"),
+    rows = [("windows", "windows"), ("raw files archived", "raw_files"), ("lake partitions written", "lake_written"),
                        ("dates loaded", "dates_loaded"), ("rows inserted", "inserted"), ("rows updated", "updated"),
-                       ("rows unchanged", "unchanged"), ("restatements", "restatements")]:
-        value = summary[key]
-        table.add_row(label, ", ".join(value) if isinstance(value, list) else f"{value:,}")
+                       ("rows unchanged", "unchanged"), ("restatements", "restatements"), ("report", "report")]
+    for label, key in rows:
+        value = summary[key] or "none (no complete week yet)" if key == "report" else summary[key]
+        table.add_row(label, ", ".join(value) if isinstance(value, list) else value if isinstance(value, str) else f"{value:,}")
     console.print(table)
 
 
@@ -279,6 +282,34 @@ def status() -> None:
         for m in s.unattributed:
             models.add_row(m.model_permaslug, str(m.days), format_tokens(m.total_tokens))
         console.print(models)
+
+
+@app.command()
+def report(
+    week: Optional[dt.datetime] = typer.Option(None, formats=["%Y-%m-%d"], help="any day of the week (default: latest complete week)"),
+    out: Optional[Path] = typer.Option(None, help="output folder (default: $TOKENRANK_HOME/reports/<week_start>/)"),
+) -> None:
+    """Write the weekly report (report.md, self-contained report.html, charts as PNG)."""
+    from warehouse.published import NothingPublished, connect_read_only
+    from warehouse.report_store import ReportError, latest_complete_week, week_of, write_report
+
+    home = Home.from_env()
+    try:
+        con = connect_read_only(home)
+    except NothingPublished as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(EXIT_FAILED)
+    try:
+        start = week_of(week.date()) if week else latest_complete_week(con)
+        files = write_report(con, out or home.reports / start.isoformat(), start)
+    except ReportError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(EXIT_FAILED)
+    finally:
+        con.close()
+    console.print(Markdown(files.artifact_markdown))
+    for path in files.paths:
+        console.print(f"  wrote {path}")
 
 
 if __name__ == "__main__":

@@ -80,3 +80,29 @@ def publish(home: Home) -> None:
 @task(name="record-failure", cache_policy=NONE)
 def record_failure(home: Home, run: RunInfo, error: str) -> None:
     ingest.record_failure(home, run, error)
+
+
+@task(name="weekly-report", cache_policy=NONE)
+def publish_report(home: Home) -> str | None:
+    """Write the latest complete week's report under reports/ and publish it as Prefect artifacts."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    from warehouse.report_store import ReportError, latest_complete_week, write_report
+
+    logger = get_run_logger()
+    con = published.connect_read_only(home)  # the copy just published: a concurrent writer cannot block it
+    try:
+        try:
+            week = latest_complete_week(con)
+            files = write_report(con, home.reports / week.isoformat(), week)
+        except ReportError as exc:
+            logger.warning("no report: %s", exc)
+            return None
+    finally:
+        con.close()
+    create_markdown_artifact(key="weekly-report", markdown=files.artifact_markdown,
+                             description=f"tokenrank weekly report, week of {files.week_start}")
+    create_table_artifact(key="weekly-top10", table=files.top10.to_dict("records"),
+                          description=f"Top 10 models, week of {files.week_start}")
+    logger.info("report for the week of %s written to %s", files.week_start, files.html_path.parent)
+    return str(files.html_path)

@@ -11,6 +11,7 @@ from flows.ingest import ingest_windows, new_run
 from flows.secrets import use_secret_block_for_api_key
 from flows.sources.base import plan_windows
 from flows.sources.registry import make_source
+from flows.tasks import publish_report
 from warehouse.paths import Home
 
 
@@ -25,4 +26,6 @@ def weekly_rankings(source: str = "openrouter", end_date: dt.date | None = None,
     end = end_date or src.last_complete_day()
     windows = plan_windows(end - dt.timedelta(days=lookback_days - 1), end, last_complete_day=src.last_complete_day())
     home = Home.from_env()
-    return asdict(ingest_windows(home, src, windows, new_run("weekly", src, windows)))
+    summary = asdict(ingest_windows(home, src, windows, new_run("weekly", src, windows)))
+    summary["report"] = publish_report(home)
+    return summary

@@ -89,6 +89,7 @@ def prefect_server(tmp_path_factory):
 
             APILogWorker.drain_all(timeout=10)  # send buffered flow-run logs while the server still listens
     finally:
+        _drain_prefect_clients()
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -100,6 +101,15 @@ def prefect_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+def _drain_prefect_clients() -> None:
+    """Send queued logs and events while the server is still up; otherwise the exit hangs retrying a dead server."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=10)
+
 
 FAKE_TODAY = dt.date(2026, 6, 22)
 """The fake OpenRouter's UTC today: its last completed day is 2026-06-21, the sample's last day."""

@@ -11,6 +11,7 @@ def _write_temp(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide reports and archives from other readers
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -102,9 +102,22 @@ def replace_origin(con: duckdb.DuckDBPyConnection, origin: pa.Table) -> None:
 
 
 def replace_catalogue(con: duckdb.DuckDBPyConnection, catalogue: pa.Table) -> None:
-    """Keep the latest model catalogue (names for `dim_model`)."""
-    con.execute("DELETE FROM ref_model_catalogue")
+    """Keep the latest model catalogue (names for `dim_model`); an identical re-fetch keeps the older raw_file."""
     con.register("catalogue_arrow", catalogue)
+    changed = con.execute(
+        """
+        SELECT count(*) FROM (
+            (SELECT id, canonical_slug, name, created FROM catalogue_arrow
+             EXCEPT SELECT id, canonical_slug, name, created FROM ref_model_catalogue)
+            UNION ALL
+            (SELECT id, canonical_slug, name, created FROM ref_model_catalogue
+             EXCEPT SELECT id, canonical_slug, name, created FROM catalogue_arrow))
+        """
+    ).fetchall()[0][0]
+    if not changed:
+        con.unregister("catalogue_arrow")
+        return
+    con.execute("DELETE FROM ref_model_catalogue")
     con.execute("INSERT INTO ref_model_catalogue BY NAME SELECT * FROM catalogue_arrow ORDER BY id")
     con.unregister("catalogue_arrow")
 

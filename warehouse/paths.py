@@ -8,6 +8,7 @@
     published/  read-only copies of the warehouse for readers; `current.duckdb` links to the newest
     state/      small operational state (the daily request count)
     .writer.lock  held by whichever run is writing the lake or the warehouse
+    reports/<week_start>/   report.md, report.html and the charts as PNG
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ class Home:
     @property
     def rankings_lake(self) -> Path:
         return self.lake / "rankings_daily"
+
+    @property
+    def reports(self) -> Path:
+        return (self.out or self.root) / "reports"
 
     @property
     def warehouse(self) -> Path:

@@ -8,8 +8,6 @@ reader never sees half a report.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import pandas as pd
 
 from transforms.report import ReportData, render
 from transforms.report.data import HISTORY_WEEKS
+from warehouse.files import write_atomic
 
 MARKDOWN_FILE = "report.md"
 HTML_FILE = "report.html"
@@ -129,20 +128,6 @@ def load_report_data(con: duckdb.DuckDBPyConnection, week: dt.date, synthetic: b
     )
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, 0o644)
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def week_of(day: dt.date) -> dt.date:
     """The Monday of the Monday–Sunday week holding `day`."""
     return day - dt.timedelta(days=day.weekday())
@@ -167,10 +152,10 @@ def write_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     chart_paths = {name: out_dir / name for name in report.charts}
     for name, png in report.charts.items():
-        _write_atomically(chart_paths[name], png)
+        write_atomic(chart_paths[name], png)
     html_path, markdown_path = out_dir / HTML_FILE, out_dir / MARKDOWN_FILE
-    _write_atomically(html_path, report.html.encode("utf-8"))
-    _write_atomically(markdown_path, report.markdown.encode("utf-8"))
+    write_atomic(html_path, report.html.encode("utf-8"))
+    write_atomic(markdown_path, report.markdown.encode("utf-8"))
     return ReportFiles(
         week_start=week, markdown_path=markdown_path, html_path=html_path, chart_paths=chart_paths,
         markdown=report.markdown, artifact_markdown=report.artifact_markdown, top10=report.top10,

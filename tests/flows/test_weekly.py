@@ -1,0 +1,103 @@
+"""The weekly flow, whole, against the session's real Prefect server and the fake OpenRouter on loopback."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from tests.helpers import snapshot
+from warehouse.paths import Home
+
+pytestmark = pytest.mark.flow
+END = dt.date(2026, 6, 21)
+
+
+@pytest.fixture
+def weekly(prefect_server):
+    from flows.weekly import weekly_rankings
+
+    return weekly_rankings
+
+
+def fact_summary(home) -> tuple:
+    con = duckdb.connect(str(Home(home).warehouse), read_only=True)
+    try:
+        return con.execute("SELECT count(*), count(DISTINCT date), sum(total_tokens) FROM fact_model_daily").fetchone()
+    finally:
+        con.close()
+
+
+def test_weekly_run_loads_the_real_sample_exactly_and_reruns_identically(home, fake_openrouter, sample_payload, weekly):
+    fake_openrouter.load(sample_payload)
+    summary = weekly(source="openrouter", end_date=END, lookback_days=14)
+    expected_tokens = sum(int(r["total_tokens"]) for r in sample_payload["data"])
+    assert fact_summary(home) == (714, 14, expected_tokens)
+    assert (summary["dates_loaded"], summary["inserted"], summary["raw_files"]) == (14, 714, 2)
+    assert [r.params for r in fake_openrouter.rankings_requests()] == [{"start_date": "2026-06-08", "end_date": "2026-06-21"}]
+    before = snapshot(Home(home).warehouse)
+    again = weekly(source="openrouter", end_date=END, lookback_days=14)
+    assert (again["dates_loaded"], again["inserted"], again["updated"]) == (0, 0, 0)
+    assert snapshot(Home(home).warehouse) == before
+
+
+def test_restated_days_are_caught_by_the_lookback(home, fake_openrouter, weekly):
+    from tests.fake_openrouter import synthetic_rows
+
+    rows = synthetic_rows(dt.date(2026, 6, 8), days=14)
+    fake_openrouter.set_rows(rows)
+    weekly(source="openrouter", end_date=END, lookback_days=14)
+    target = next(r for r in rows if r["date"] == "2026-06-20" and r["model_permaslug"] != "other")
+    target["total_tokens"] = str(int(target["total_tokens"]) + 1_000)
+    fake_openrouter.set_rows(rows)
+    fake_openrouter.as_of = "2026-06-23T02:00:00Z"
+    summary = weekly(source="openrouter", end_date=END, lookback_days=7)
+    assert summary["restatements"] == 1 and summary["updated"] == 1
+    con = duckdb.connect(str(Home(home).warehouse), read_only=True)
+    restated = con.execute("SELECT model_permaslug, new_tokens - old_tokens FROM restatements").fetchall()
+    con.close()
+    assert restated == [(target["model_permaslug"], 1_000)]
+
+
+@pytest.mark.parametrize(
+    "fault, opts, message",
+    [
+        ("status", {"code": 401}, "OPENROUTER_API_KEY is missing or invalid"),
+        ("status", {"code": 400, "message": "bad window"}, "2026-06-15..2026-06-21"),
+        ("html", {}, "body is HTML"),
+        ("version", {}, "meta.version is 'v2'"),
+        ("tokens_overflow", {}, "does not fit in int64"),
+    ],
+)
+def test_faults_fail_the_run_clearly_and_leave_the_warehouse_as_it_was(home, fake_openrouter, weekly, fault, opts, message):
+    weekly(source="openrouter", end_date=dt.date(2026, 6, 14), lookback_days=7)
+    before = snapshot(Home(home).warehouse)
+    fake_openrouter.inject(fault, **opts)
+    with pytest.raises(Exception) as info:
+        weekly(source="openrouter", end_date=END, lookback_days=7)
+    assert message in str(info.value) and fake_openrouter.key not in str(info.value)
+    assert snapshot(Home(home).warehouse) == before
+
+
+def test_the_key_is_never_written_anywhere(home, fake_openrouter, weekly, prefect_server):
+    fake_openrouter.inject("status", code=401)
+    with pytest.raises(Exception):
+        weekly(source="openrouter", end_date=END, lookback_days=7)
+    weekly(source="openrouter", end_date=END, lookback_days=7)
+    key = fake_openrouter.key.encode()
+    files = [p for p in Home(home).root.rglob("*") if p.is_file()]
+    assert files and not [p for p in files if key in p.read_bytes()]
+    assert not [p for p in prefect_server["home"].rglob("*") if p.is_file() and key in p.read_bytes()]
+
+
+def test_cli_run_prints_what_it_loaded_and_exits_nonzero_on_failure(home, fake_openrouter, prefect_server):
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["run", "--end-date", "2026-06-21", "--lookback-days", "7"])
+    assert result.exit_code == 0, result.output
+    assert "dates loaded" in result.output and "357" in result.output
+    fake_openrouter.inject("status", code=403)
+    failed = CliRunner().invoke(app, ["run", "--end-date", "2026-06-21", "--lookback-days", "7"])
+    assert failed.exit_code == 1 and "OPENROUTER_API_KEY is missing or invalid" in failed.output
