@@ -275,7 +275,7 @@ def status() -> None:
         console.print("unattributed models: none")
     else:
         models = Table(title="unattributed models (map them in transforms/reference/)", title_justify="left",
-                       show_edge=False, header_style="bold")
+                       show_edge=False, header_style="bold", min_width=60)
         models.add_column("model")
         models.add_column("days", justify="right")
         models.add_column("tokens", justify="right")

@@ -78,3 +78,19 @@ def test_cli_status_shows_gaps_and_runs(loaded):
     assert "2026-03-30 .. 2026-04-02 (3 days)" in result.output
     assert "2026-04-01" in result.output  # the gap
     assert "success" in result.output
+
+
+def test_cli_rebuild_takes_the_writer_lock_and_publishes(loaded, monkeypatch):
+    from warehouse.writer_lock import writer_lock
+
+    home = Home.from_env()
+    before = published.current(home)
+    monkeypatch.setenv("TOKENRANK_WRITER_LOCK_TIMEOUT", "0.2")
+    with writer_lock(home):
+        busy = runner.invoke(app, ["rebuild"])
+    assert busy.exit_code == 3 and "another tokenrank run is writing" in busy.output
+    assert published.current(home) == before
+    done = runner.invoke(app, ["rebuild"])
+    assert done.exit_code == 0, done.output
+    assert published.current(home) != before
+    assert runner.invoke(app, ["query", "SELECT count(*) FROM fact_model_daily", "-f", "csv"]).output.splitlines()[1] == "9"
