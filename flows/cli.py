@@ -91,6 +91,11 @@ def demo() -> None:
     console.print(f"TOKENRANK_HOME = {Home.from_env().root}")
     summary = _run_weekly("demo", DEMO_LAST_DAY, (DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1)
     _print_summary(summary)
+    if summary["report"]:
+        report_md = Path(summary["report"]).with_name("report.md").read_text()
+        story = [line for line in report_md.split("\n## ")[0].splitlines() if not line.startswith("![")]
+        console.print(Markdown("\n".join(story)))
+        console.print(f"Full report: {summary['report']}")
     console.print(DEMO_BANNER)
 
 

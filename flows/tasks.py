@@ -104,5 +104,5 @@ def publish_report(home: Home) -> str | None:
                              description=f"tokenrank weekly report, week of {files.week_start}")
     create_table_artifact(key="weekly-top10", table=files.top10.to_dict("records"),
                           description=f"Top 10 models, week of {files.week_start}")
-    logger.info("report for the week of %s written to %s", files.week_start, files.html_path.parent)
+    logger.info("report for the week of %s written to %s: %s", files.week_start, files.html_path.parent, files.headline)
     return str(files.html_path)

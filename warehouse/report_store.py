@@ -42,6 +42,8 @@ class ReportFiles:
     top10: pd.DataFrame
     """The week's ranks 1–10 (rank, model, model_permaslug, country, tokens, tokens_T, wow_change, rank_change)."""
     synthetic: bool
+    headline: str
+    """The week's story in one paragraph."""
 
     @property
     def paths(self) -> list[Path]:
@@ -159,5 +161,5 @@ def write_report(
     return ReportFiles(
         week_start=week, markdown_path=markdown_path, html_path=html_path, chart_paths=chart_paths,
         markdown=report.markdown, artifact_markdown=report.artifact_markdown, top10=report.top10,
-        synthetic=synthetic,
+        synthetic=synthetic, headline=report.headline,
     )

@@ -52,6 +52,8 @@ class RenderedReport:
     charts: dict[str, bytes]
     top10: pd.DataFrame
     synthetic: bool
+    headline: str
+    """The week's story in one paragraph ("Total usage rose 18.9% to 27.0T tokens. ...")."""
 
 
 def _table_cells(row: pd.Series) -> list[str]:
@@ -141,4 +143,5 @@ def render(data: ReportData) -> RenderedReport:
         charts=charts,
         top10=text.top10,
         synthetic=data.synthetic,
+        headline=" ".join(text.headline),
     )
