@@ -7,7 +7,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
 from flows.sources.base import FetchedResponse, RankingsSource, Window
-from warehouse import db, ingest
+from warehouse import ingest, published
 from warehouse.ingest import RunInfo
 from warehouse.lake import LakeWrite
 from warehouse.load import LoadStats
@@ -53,13 +53,28 @@ def write_lake(home: Home, run: RunInfo, rankings: list[pa.Table], raw_files: li
 
 
 @task(name="load-warehouse", cache_policy=NONE)
-def load_warehouse(home: Home, run: RunInfo, catalogue: pa.Table | None, raw_files: list[RawFile]) -> LoadStats:
-    stats = ingest.load_warehouse(home, run, catalogue=catalogue, raw_files=raw_files)
+def load_warehouse(
+    home: Home, run: RunInfo, catalogue: pa.Table | None, raw_files: list[RawFile], derive: bool = True
+) -> LoadStats:
+    stats = ingest.load_warehouse(home, run, catalogue=catalogue, raw_files=raw_files, derive=derive)
     get_run_logger().info(
         "warehouse: %d dates reloaded; %d rows inserted, %d updated, %d unchanged, %d deleted; %d restatements",
         len(stats.dates), stats.inserted, stats.updated, stats.unchanged, stats.deleted, stats.restatements,
     )
     return stats
+
+
+@task(name="derive-tables", cache_policy=NONE)
+def derive_tables(home: Home) -> list[str]:
+    tables = ingest.derive_tables(home)
+    get_run_logger().info("derived %d tables", len(tables))
+    return tables
+
+
+@task(name="publish", cache_policy=NONE)
+def publish(home: Home) -> None:
+    path = published.publish(home)
+    get_run_logger().info("published a read-only copy for readers: %s", path)
 
 
 @task(name="record-failure", cache_policy=NONE)
@@ -75,7 +90,7 @@ def publish_report(home: Home) -> str | None:
     from warehouse.report_store import ReportError, latest_complete_week, write_report
 
     logger = get_run_logger()
-    con = db.connect(home.warehouse, read_only=True)
+    con = published.connect_read_only(home)  # the copy just published: a concurrent writer cannot block it
     try:
         try:
             week = latest_complete_week(con)

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from prefect import flow
 
 from flows.ingest import ingest_windows, new_run
+from flows.secrets import use_secret_block_for_api_key
 from flows.sources.base import plan_windows
 from flows.sources.registry import make_source
 from flows.tasks import publish_report
@@ -19,6 +20,8 @@ def weekly_rankings(source: str = "openrouter", end_date: dt.date | None = None,
     """Fetch rankings-daily for the `lookback_days` days ending `end_date` (default: the last complete UTC day)."""
     if lookback_days < 1:
         raise ValueError("lookback_days must be at least 1")
+    if source == "openrouter":
+        use_secret_block_for_api_key()
     src = make_source(source)
     end = end_date or src.last_complete_day()
     windows = plan_windows(end - dt.timedelta(days=lookback_days - 1), end, last_complete_day=src.last_complete_day())

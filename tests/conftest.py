@@ -79,8 +79,15 @@ def prefect_server(tmp_path_factory):
         time.sleep(0.5)
     saved = {k: os.environ.get(k) for k in ("PREFECT_API_URL", "PREFECT_HOME")}
     os.environ.update(PREFECT_API_URL=url, PREFECT_HOME=str(prefect_home))
+    # Prefect reads its settings when first imported: point the already-loaded settings at this server too.
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     try:
-        yield {"url": url, "home": prefect_home, "env": env, "process": proc}
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            yield {"url": url, "home": prefect_home, "env": env, "process": proc}
+            from prefect.logging.handlers import APILogWorker
+
+            APILogWorker.drain_all(timeout=10)  # send buffered flow-run logs while the server still listens
     finally:
         _drain_prefect_clients()
         for key, value in saved.items():

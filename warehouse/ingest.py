@@ -23,7 +23,8 @@ from warehouse.paths import Home
 from warehouse.raw_archive import RawArchive, RawFile, RunRecord
 from warehouse.reference import load_origin_reference
 
-__all__ = ["ContractError", "RunInfo", "archive_response", "normalize_archived", "write_lake", "load_warehouse", "record_failure"]
+__all__ = ["ContractError", "RunInfo", "archive_response", "normalize_archived", "write_lake", "load_warehouse",
+           "derive_tables", "record_failure"]
 
 
 def utcnow() -> dt.datetime:
@@ -103,6 +104,16 @@ def load_warehouse(
             if log:
                 _log_run(con, run, "success", raw_files=raw_files, stats=stats)
         return stats
+    finally:
+        con.close()
+
+
+def derive_tables(home: Home) -> list[str]:
+    """Rebuild every derived table from the loaded facts, in one transaction (after loads made with derive=False)."""
+    con = db.connect(home.warehouse)
+    try:
+        with db.transaction(con):
+            return materialize(con)
     finally:
         con.close()
 

@@ -5,6 +5,9 @@
     raw/runs/   one journal record per run that reached the lake (what `rebuild` replays)
     lake/rankings_daily/date=YYYY-MM-DD/part.parquet
     warehouse.duckdb
+    published/  read-only copies of the warehouse for readers; `current.duckdb` links to the newest
+    state/      small operational state (the daily request count)
+    .writer.lock  held by whichever run is writing the lake or the warehouse
     reports/<week_start>/   report.md, report.html and the charts as PNG
 """
 
@@ -53,3 +56,15 @@ class Home:
     @property
     def warehouse(self) -> Path:
         return (self.out or self.root) / "warehouse.duckdb"
+
+    @property
+    def published(self) -> Path:
+        return self.root / "published"
+
+    @property
+    def state(self) -> Path:
+        return self.root / "state"
+
+    @property
+    def writer_lock(self) -> Path:
+        return self.root / ".writer.lock"

@@ -1,0 +1,96 @@
+"""End to end: a real Prefect server, the `tokenrank` process pool, `prefect deploy --all`, a process worker,
+the weekly-rankings and backfill deployments against the fake OpenRouter, then `tokenrank query`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+pytestmark = pytest.mark.e2e
+
+
+def cli(*args: str, env: dict, timeout: float = 120) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(BIN / args[0]), *args[1:]], cwd=REPO, env=env, capture_output=True, text=True,
+                            timeout=timeout)
+    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def processes_with(marker: str) -> list[int]:
+    """Our processes whose environment carries `marker` (the test's TOKENRANK_HOME)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def wait_for(flow_run_id, timeout: float = 180):
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        deadline = time.monotonic() + timeout
+        while True:
+            run = client.read_flow_run(flow_run_id)
+            if run.state and run.state.is_final():
+                return run
+            assert time.monotonic() < deadline, f"flow run {flow_run_id} still {run.state.name} after {timeout} s"
+            time.sleep(1)
+
+
+def test_deploy_run_weekly_then_backfill_then_query(prefect_server, fake_openrouter, tmp_path):
+    from prefect.deployments import run_deployment
+
+    home = os.environ["TOKENRANK_HOME"]
+    env = {**prefect_server["env"], "TOKENRANK_HOME": home, "OPENROUTER_BASE_URL": fake_openrouter.url,
+           "OPENROUTER_API_KEY": fake_openrouter.key, "PWD": str(REPO)}
+    cli("prefect", "work-pool", "create", "tokenrank", "--type", "process", "--overwrite", env=env)
+    cli("prefect", "deploy", "--all", "--no-prompt", env=env)
+
+    log = open(tmp_path / "worker.log", "wb")
+    worker = subprocess.Popen(
+        [str(BIN / "prefect"), "worker", "start", "--pool", "tokenrank"], cwd=REPO, env=env, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `&`-style starts ignore SIGINT otherwise
+    )
+    try:
+        weekly = run_deployment("weekly-rankings/weekly-rankings", timeout=0,
+                                parameters={"end_date": "2026-06-21", "lookback_days": 7})
+        weekly = wait_for(weekly.id)
+        assert weekly.state.is_completed(), (weekly.state, (tmp_path / "worker.log").read_text()[-3000:])
+        assert {r.params["start_date"] for r in fake_openrouter.rankings_requests()} == {"2026-06-15"}
+
+        backfill = run_deployment("backfill/backfill", timeout=0, parameters={"start": "2026-06-08", "end": "2026-06-21"})
+        backfill = wait_for(backfill.id)
+        assert backfill.state.is_completed(), (backfill.state, (tmp_path / "worker.log").read_text()[-3000:])
+        windows = [(r.params["start_date"], r.params["end_date"]) for r in fake_openrouter.rankings_requests()]
+        assert windows == [("2026-06-15", "2026-06-21"), ("2026-06-08", "2026-06-14")]  # only what was missing
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+        log.close()
+
+    query = cli("tokenrank", "query", "SELECT count(DISTINCT date) AS days, count(*) AS rows FROM fact_model_daily",
+                "--format", "csv", env=env)
+    assert query.stdout.splitlines() == ["days,rows", "14,714"]
+    deadline = time.monotonic() + 10
+    while processes_with(f"TOKENRANK_HOME={home}") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_with(f"TOKENRANK_HOME={home}") == [], "stray processes left behind"

@@ -1,0 +1,115 @@
+"""The backfill flow against the fake OpenRouter and the session's Prefect server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from flows import progress
+from flows.backfill import backfill, plan_backfill, resume_command
+from flows.cli import app
+from flows.sources.base import Window
+from warehouse import published
+from warehouse.paths import Home
+from warehouse.writer_lock import WriterBusy, writer_lock
+
+D = dt.date
+FIRST, LAST = D(2026, 6, 8), D(2026, 6, 21)  # what the fake serves
+
+
+def test_plan_backfill_skips_archived_dates_and_clamps():
+    archived = {D(2026, 6, 10), D(2026, 6, 11)}
+    plan = plan_backfill(D(2026, 6, 8), D(2026, 6, 30), archived=archived, last_complete_day=D(2026, 6, 21), window_days=5)
+    assert plan == [Window(D(2026, 6, 8), D(2026, 6, 9)), Window(D(2026, 6, 12), D(2026, 6, 16)), Window(D(2026, 6, 17), D(2026, 6, 21))]
+    assert plan_backfill(D(2026, 6, 10), D(2026, 6, 11), archived=archived, last_complete_day=D(2026, 6, 21)) == []
+    refetch = plan_backfill(D(2024, 12, 30), D(2025, 1, 2), archived={D(2025, 1, 1)}, last_complete_day=D(2026, 6, 21), refetch=True)
+    assert refetch == [Window(D(2025, 1, 1), D(2025, 1, 2))]
+    assert resume_command(D(2026, 6, 12), LAST, "openrouter", True) == (
+        "tokenrank backfill --start 2026-06-12 --end 2026-06-21 --source openrouter --refetch")
+
+
+def rankings_windows(server) -> list[tuple[str, str]]:
+    return [(r.params["start_date"], r.params["end_date"]) for r in server.rankings_requests()]
+
+
+def loaded_dates(home: Home) -> int:
+    con = published.connect_read_only(home)
+    try:
+        return con.execute("SELECT count(DISTINCT date) FROM fact_model_daily").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.mark.flow
+def test_interrupted_backfill_resumes_and_a_finished_one_makes_no_request(prefect_server, fake_openrouter):
+    home = Home.from_env()
+
+    def crash_after_first_window(event: progress.WindowDone) -> None:
+        raise RuntimeError("killed after the first window")
+
+    with progress.listening(crash_after_first_window), pytest.raises(RuntimeError, match="killed"):
+        backfill(start=FIRST, end=LAST, window_days=5)
+    assert rankings_windows(fake_openrouter) == [("2026-06-08", "2026-06-12")]
+    assert loaded_dates(home) == 5  # the finished window stays loaded (and published)
+
+    summary = backfill(start=FIRST, end=LAST, window_days=5)
+    assert summary["windows_done"] == ["2026-06-13..2026-06-17", "2026-06-18..2026-06-21"]
+    assert rankings_windows(fake_openrouter)[1:] == [("2026-06-13", "2026-06-17"), ("2026-06-18", "2026-06-21")]
+    assert loaded_dates(home) == 14
+
+    before = len(fake_openrouter.requests)
+    summary = backfill(start=FIRST, end=LAST, window_days=5)
+    assert summary["windows_planned"] == [] and len(fake_openrouter.requests) == before  # not even the catalogue
+
+    backfill(start=D(2026, 6, 20), end=LAST, refetch=True)
+    assert rankings_windows(fake_openrouter)[-1] == ("2026-06-20", "2026-06-21")
+
+
+@pytest.mark.flow
+def test_daily_budget_stops_cleanly_and_says_how_to_resume(prefect_server, fake_openrouter, monkeypatch):
+    monkeypatch.setenv("TOKENRANK_DAILY_REQUEST_BUDGET", "2")
+    summary = backfill(start=FIRST, end=LAST, window_days=3)
+    assert summary["stopped_by_budget"] and summary["windows_done"] == ["2026-06-08..2026-06-10", "2026-06-11..2026-06-13"]
+    assert summary["resume_command"] == "tokenrank backfill --start 2026-06-14 --end 2026-06-21 --source openrouter"
+    assert len(fake_openrouter.rankings_requests()) == 2
+    assert loaded_dates(Home.from_env()) == 6
+
+    result = CliRunner().invoke(app, ["backfill", "--start", "2026-06-08", "--end", "2026-06-21"])
+    assert result.exit_code == 4  # still spent today: nothing fetched, the command to resume is printed
+    assert "resume with" in result.output.lower() and "--start 2026-06-14" in result.output
+    assert len(fake_openrouter.rankings_requests()) == 2
+
+
+@pytest.mark.flow
+def test_a_second_writer_waits_for_the_first(prefect_server, fake_openrouter, monkeypatch):
+    home = Home.from_env()
+    monkeypatch.setenv("TOKENRANK_WRITER_LOCK_TIMEOUT", "1")
+    with writer_lock(home):  # another run is writing: this one gives up after 1 s, having changed nothing
+        with pytest.raises(WriterBusy, match="another tokenrank run is writing"):
+            backfill(start=FIRST, end=D(2026, 6, 9))
+    assert not home.warehouse.exists() and not home.lake.exists()
+
+    monkeypatch.setenv("TOKENRANK_WRITER_LOCK_TIMEOUT", "60")
+    held, release = threading.Event(), threading.Event()
+
+    def first_writer() -> None:
+        with writer_lock(home):
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=first_writer)
+    thread.start()
+    held.wait(5)
+    threading.Timer(1.5, release.set).start()
+    summary = backfill(start=FIRST, end=D(2026, 6, 9))  # waits for the first writer, then loads
+    thread.join()
+    assert summary["windows_done"] == ["2026-06-08..2026-06-09"]
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    try:
+        assert con.execute("SELECT count(DISTINCT date) FROM fact_model_daily").fetchone()[0] == 2
+    finally:
+        con.close()

@@ -1,0 +1,66 @@
+import datetime as dt
+
+import pytest
+
+from warehouse.paths import Home
+from warehouse.request_budget import BudgetSpent, RequestBudget, Usage, record, utc_day, wait_before_next
+
+NOON = dt.datetime(2026, 6, 22, 12, tzinfo=dt.timezone.utc).timestamp()
+
+
+def test_wait_before_next_is_pure_arithmetic():
+    usage = Usage(days={utc_day(NOON): 2}, recent=[NOON - 70, NOON - 50, NOON - 10])
+    assert wait_before_next(usage, NOON, per_day=3, per_minute=30) == 0.0
+    assert wait_before_next(usage, NOON, per_day=2, per_minute=30) is None  # today's budget spent
+    assert wait_before_next(usage, NOON, per_day=500, per_minute=2) == pytest.approx(10.0)  # NOON-50 leaves at NOON+10
+
+
+def test_record_keeps_a_week_of_days_and_a_minute_of_starts():
+    usage = Usage(days={"2026-06-01": 9, "2026-06-21": 4}, recent=[NOON - 61, NOON - 1])
+    after = record(usage, NOON, 2)
+    assert after.days == {"2026-06-21": 4, "2026-06-22": 2}
+    assert after.recent == [NOON - 1, NOON, NOON]
+
+
+class Clock:
+    def __init__(self, now: float):
+        self.now = now
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_budget_is_shared_through_the_state_file(tmp_path):
+    clock = Clock(NOON)
+    home = Home(tmp_path)
+    first = RequestBudget(home, per_day=3, per_minute=30, clock=clock, sleep=clock.sleep)
+    first.acquire()
+    first.add(1)  # a retry the client made
+    second = RequestBudget(home, per_day=3, per_minute=30, clock=clock, sleep=clock.sleep)  # another run
+    assert second.used_today() == 2 and second.remaining_today() == 1
+    second.acquire()
+    with pytest.raises(BudgetSpent, match=r"daily request budget \(3\) spent for 2026-06-22"):
+        first.acquire()
+    assert first.used_today() == 3
+    clock.now += 12 * 3600  # the next UTC day
+    assert first.remaining_today() == 3
+
+
+def test_acquire_paces_to_the_per_minute_limit(tmp_path):
+    clock = Clock(NOON)
+    budget = RequestBudget(Home(tmp_path), per_day=500, per_minute=2, clock=clock, sleep=clock.sleep)
+    for _ in range(3):
+        budget.acquire()
+    assert clock.slept == [pytest.approx(60.0)]
+
+
+def test_limits_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOKENRANK_DAILY_REQUEST_BUDGET", "3")
+    monkeypatch.setenv("TOKENRANK_REQUESTS_PER_MINUTE", "7")
+    budget = RequestBudget(Home(tmp_path))
+    assert (budget.per_day, budget.per_minute) == (3, 7)

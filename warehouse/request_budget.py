@@ -1,0 +1,132 @@
+"""The Data API request budget shared by every run: 500 requests per UTC day, 30 per rolling minute.
+
+OpenRouter counts rankings-daily requests per account and day, so separate runs (the weekly schedule, a
+manual backfill, the CLI) must share one count. It is persisted in `$TOKENRANK_HOME/state/requests.json`
+(written atomically, read-modified-written under its own small file lock):
+
+    {"days": {"YYYY-MM-DD": <requests that UTC day>}, "recent": [<unix seconds of recent requests>]}
+
+Limits come from `TOKENRANK_DAILY_REQUEST_BUDGET` / `TOKENRANK_REQUESTS_PER_MINUTE` (or the constructor).
+The public model catalogue is not a Data API endpoint and is not counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from filelock import FileLock
+
+from warehouse.files import write_atomic
+from warehouse.paths import Home
+
+DAILY_LIMIT = 500
+MINUTE_LIMIT = 30
+DAILY_ENV = "TOKENRANK_DAILY_REQUEST_BUDGET"
+MINUTE_ENV = "TOKENRANK_REQUESTS_PER_MINUTE"
+MINUTE = 60.0
+DAYS_KEPT = 7
+
+
+class BudgetSpent(RuntimeError):
+    """Today's (UTC) request budget is used up; the next request would exceed it."""
+
+
+@dataclass
+class Usage:
+    """Requests per UTC day (ISO date keys) and the start times (unix seconds) of the last minute's requests."""
+
+    days: dict[str, int] = field(default_factory=dict)
+    recent: list[float] = field(default_factory=list)
+
+
+def wait_before_next(usage: Usage, now: float, *, per_day: int, per_minute: int) -> float | None:
+    """Seconds to wait before one more request may start, or None when today's budget is spent (pure)."""
+    if usage.days.get(utc_day(now), 0) >= per_day:
+        return None
+    window = sorted(t for t in usage.recent if t > now - MINUTE)
+    if len(window) < per_minute:
+        return 0.0
+    return window[len(window) - per_minute] + MINUTE - now
+
+
+def record(usage: Usage, now: float, count: int = 1) -> Usage:
+    """`usage` with `count` more requests at `now`; days older than a week and starts older than a minute dropped (pure)."""
+    day = utc_day(now)
+    oldest = (dt.date.fromisoformat(day) - dt.timedelta(days=DAYS_KEPT)).isoformat()
+    days = {d: n for d, n in usage.days.items() if d > oldest}
+    days[day] = days.get(day, 0) + count
+    recent = [t for t in usage.recent if t > now - MINUTE] + [now] * count
+    return Usage(days=days, recent=recent)
+
+
+def utc_day(unix_seconds: float) -> str:
+    return dt.datetime.fromtimestamp(unix_seconds, dt.timezone.utc).date().isoformat()
+
+
+class RequestBudget:
+    """The persisted budget of one TOKENRANK_HOME."""
+
+    def __init__(
+        self,
+        home: Home,
+        *,
+        per_day: int | None = None,
+        per_minute: int | None = None,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.path: Path = home.state / "requests.json"
+        self.per_day = per_day if per_day is not None else int(os.environ.get(DAILY_ENV) or DAILY_LIMIT)
+        self.per_minute = per_minute if per_minute is not None else int(os.environ.get(MINUTE_ENV) or MINUTE_LIMIT)
+        if self.per_day < 0 or self.per_minute < 1:
+            raise ValueError("the daily budget must be >= 0 and the per-minute limit >= 1")
+        self._clock = clock
+        self._sleep = sleep
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(str(self.path.with_name("requests.lock")))
+
+    def used_today(self) -> int:
+        return self._read().days.get(utc_day(self._clock()), 0)
+
+    def remaining_today(self) -> int:
+        return max(self.per_day - self.used_today(), 0)
+
+    def acquire(self) -> float:
+        """Wait until one request may start within the per-minute limit and count it; returns seconds waited.
+
+        Raises `BudgetSpent` (counting nothing) when today's budget is used up.
+        """
+        waited = 0.0
+        while True:
+            with self._lock:
+                usage = self._read()
+                now = self._clock()
+                wait = wait_before_next(usage, now, per_day=self.per_day, per_minute=self.per_minute)
+                if wait is None:
+                    raise BudgetSpent(f"daily request budget ({self.per_day}) spent for {utc_day(now)} (UTC)")
+                if wait <= 0:
+                    self._write(record(usage, now))
+                    return waited
+            self._sleep(wait)
+            waited += wait
+
+    def add(self, count: int) -> None:
+        """Count requests already made (a client's retries beyond the one `acquire` counted)."""
+        if count > 0:
+            with self._lock:
+                self._write(record(self._read(), self._clock(), count))
+
+    def _read(self) -> Usage:
+        if not self.path.exists():
+            return Usage()
+        data = json.loads(self.path.read_text())
+        return Usage(days={k: int(v) for k, v in data.get("days", {}).items()}, recent=[float(t) for t in data.get("recent", [])])
+
+    def _write(self, usage: Usage) -> None:
+        write_atomic(self.path, (json.dumps({"days": usage.days, "recent": usage.recent}, sort_keys=True) + "\n").encode())

@@ -1,0 +1,91 @@
+"""What the warehouse holds, for `tokenrank status`: read from the published copy, so it never waits for a writer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+
+from transforms.date_ranges import DateRange, gaps
+from warehouse import db
+from warehouse.coverage import loaded_dates
+from warehouse.paths import Home
+from warehouse.published import connect_read_only
+
+RECENT_RUNS = 5
+UNATTRIBUTED_TABLE = "dq_unattributed"
+
+
+@dataclass
+class RunRow:
+    run_id: str
+    flow: str
+    source: str
+    window_start: dt.date | None
+    window_end: dt.date | None
+    finished_at: dt.datetime | None
+    status: str
+    rows_inserted: int | None
+    restatements: int | None
+    error: str | None
+
+
+@dataclass
+class Unattributed:
+    model_permaslug: str
+    days: int
+    total_tokens: int
+
+
+@dataclass
+class WarehouseStatus:
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+    days_loaded: int = 0
+    gaps: list[DateRange] = field(default_factory=list)
+    latest_as_of: dt.datetime | None = None
+    last_runs: list[RunRow] = field(default_factory=list)
+    restatements: int = 0
+    restated_dates: int = 0
+    last_restatement_as_of: dt.datetime | None = None
+    unattributed: list[Unattributed] | None = None
+    """None when the derived tables have not been built."""
+
+
+def read_status(home: Home) -> WarehouseStatus:
+    con = connect_read_only(home)
+    try:
+        return status_of(con)
+    finally:
+        con.close()
+
+
+def status_of(con: duckdb.DuckDBPyConnection) -> WarehouseStatus:
+    dates = loaded_dates(con)
+    status = WarehouseStatus(
+        first_date=dates[0] if dates else None,
+        last_date=dates[-1] if dates else None,
+        days_loaded=len(dates),
+        gaps=gaps(dates),
+        latest_as_of=con.execute("SELECT max(as_of) FROM fact_model_daily").fetchone()[0],
+    )
+    status.last_runs = [
+        RunRow(*row)
+        for row in con.execute(
+            "SELECT run_id, flow, source, window_start, window_end, finished_at, status, rows_inserted, restatements, error "
+            "FROM ingest_log ORDER BY coalesce(finished_at, started_at) DESC LIMIT ?",
+            [RECENT_RUNS],
+        ).fetchall()
+    ]
+    status.restatements, status.restated_dates, status.last_restatement_as_of = con.execute(
+        "SELECT count(*), count(DISTINCT date), max(new_as_of) FROM restatements"
+    ).fetchone()
+    if UNATTRIBUTED_TABLE in db.table_names(con):
+        status.unattributed = [
+            Unattributed(*row)
+            for row in con.execute(
+                f"SELECT model_permaslug, days, total_tokens FROM {UNATTRIBUTED_TABLE} ORDER BY total_tokens DESC, model_permaslug"
+            ).fetchall()
+        ]
+    return status
