@@ -31,8 +31,8 @@ def test_percentages_are_signed(fraction, decimals, text):
 
 
 def test_small_changes_are_shown_in_billions():
-    assert fmt_token_change(5 * 10**9) == "+5.00B"
-    assert fmt_token_change(-18 * 10**9) == "-18.00B"
+    assert fmt_token_change(5 * 10**9) == "+5.0B"
+    assert fmt_token_change(-18 * 10**9) == "-18.0B"
     assert fmt_token_change(int(0.25 * T)) == "+0.25T"
 
 

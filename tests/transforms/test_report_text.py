@@ -70,8 +70,8 @@ def test_figures_restated_since_the_previous_week_are_listed(demo):
     text = write_text(demo)
     assert text.restated_intro.startswith("Figures of earlier weeks restated since 2026-03-30")
     assert text.restated == [
-        "Week of 2026-03-23, other (models outside the daily top 50): +18.00B (+6.00%) over 1 restated day",
-        "Week of 2026-03-23, MiMo-V2-Pro: +5.00B (+0.53%) over 2 restated days",
+        "Week of 2026-03-23, other (models outside the daily top 50): +18.0B (+6.00%) over 1 restated day",
+        "Week of 2026-03-23, MiMo-V2-Pro: +5.0B (+0.53%) over 2 restated days",
     ]
 
 

@@ -7,16 +7,14 @@ signed percentage: one decimal for the total, two for countries ("+18.9%", "+31.
 
 from __future__ import annotations
 
+from transforms.units import format_tokens
+
 TRILLION = 10**12
-BILLION = 10**9
 
 
 def fmt_tokens(tokens: int | float) -> str:
     """Tokens in trillions, two decimals trimmed to at least one: 12_960_000_000_000 -> '12.96T'."""
-    text = f"{tokens / TRILLION:.2f}"
-    if text.endswith("0"):
-        text = text[:-1]
-    return f"{text}T"
+    return format_tokens(tokens, unit="T")
 
 
 def fmt_total_tokens(tokens: int | float) -> str:
@@ -28,7 +26,7 @@ def fmt_token_change(delta: int | float) -> str:
     """A signed change in tokens, in billions below 0.1T so that small restatements stay visible."""
     if abs(delta) >= TRILLION / 10:
         return ("-" if delta < 0 else "+") + fmt_tokens(abs(delta))
-    return f"{'-' if delta < 0 else '+'}{abs(delta) / BILLION:.2f}B"
+    return f"{'-' if delta < 0 else '+'}{format_tokens(abs(delta), unit='B')}"
 
 
 def fmt_pct(fraction: float, decimals: int = 1) -> str:
