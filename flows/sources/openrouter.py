@@ -146,7 +146,10 @@ class OpenRouterClient:
 
     @classmethod
     def from_env(cls, **kwargs) -> OpenRouterClient:
-        """Build from `OPENROUTER_BASE_URL` (default the public API) and `OPENROUTER_API_KEY`."""
+        """Build from `OPENROUTER_BASE_URL` (default the public API), `OPENROUTER_API_KEY` and
+        `TOKENRANK_HTTP_TIMEOUT` (seconds per request, default 30)."""
+        if os.environ.get("TOKENRANK_HTTP_TIMEOUT"):
+            kwargs.setdefault("timeout", float(os.environ["TOKENRANK_HTTP_TIMEOUT"]))
         return cls(
             base_url=os.environ.get("OPENROUTER_BASE_URL") or DEFAULT_BASE_URL,
             api_key=os.environ.get("OPENROUTER_API_KEY") or None,

@@ -81,6 +81,19 @@ def test_faults_fail_the_run_clearly_and_leave_the_warehouse_as_it_was(home, fak
     assert snapshot(Home(home).warehouse) == before
 
 
+@pytest.mark.parametrize(
+    "fault, opts",
+    [("status", {"code": 429, "retry_after": "1"}), ("status", {"code": 429}), ("status", {"code": 500}),
+     ("status", {"code": 502}), ("status", {"code": 503}), ("timeout", {"seconds": 3}), ("reset", {})],
+)
+def test_transient_faults_are_retried_and_the_run_succeeds(home, fake_openrouter, weekly, monkeypatch, fault, opts):
+    monkeypatch.setenv("TOKENRANK_HTTP_TIMEOUT", "1")
+    fake_openrouter.inject(fault, **opts)
+    summary = weekly(source="openrouter", end_date=END, lookback_days=7)
+    assert summary["inserted"] == 7 * 51
+    assert len(fake_openrouter.rankings_requests()) == 2
+
+
 def test_the_key_is_never_written_anywhere(home, fake_openrouter, weekly, prefect_server):
     fake_openrouter.inject("status", code=401)
     with pytest.raises(Exception):

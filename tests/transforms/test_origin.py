@@ -39,3 +39,12 @@ def test_shipped_reference_covers_every_sample_author(sample_payload):
     mapped = {r["key"] for r in load_origin_reference().to_pylist() if r["scope"] == "author"}
     authors = {r["model_permaslug"].split("/")[0] for r in sample_payload["data"]} - {"other", "openrouter"}
     assert authors <= mapped
+
+
+def test_shipped_reference_covers_every_demo_author():
+    from flows.sources.demo_dataset import daily_rows
+    from warehouse.reference import load_origin_reference
+
+    mapped = {r["key"] for r in load_origin_reference().to_pylist() if r["scope"] == "author"}
+    authors = {r["model_permaslug"].split("/")[0] for r in daily_rows()} - {"other"}
+    assert authors - mapped == {"openrouter"}  # stealth models: no country until an override says so
