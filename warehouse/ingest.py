@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from flows.sources.base import MODELS_ENDPOINT, FetchedResponse
+from flows.sources.base import MODELS_ENDPOINT, FetchedResponse, utc_now
 from transforms.contract import ContractError, normalize_catalogue, normalize_rankings
 from warehouse import db
 from warehouse.lake import Lake, LakeWrite
@@ -27,10 +27,6 @@ __all__ = ["ContractError", "RunInfo", "archive_response", "normalize_archived",
            "derive_tables", "record_failure"]
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
 @dataclass
 class RunInfo:
     """Identity of one pipeline run, as written to `ingest_log`."""
@@ -40,7 +36,7 @@ class RunInfo:
     source: str
     window_start: dt.date | None = None
     window_end: dt.date | None = None
-    started_at: dt.datetime = field(default_factory=utcnow)
+    started_at: dt.datetime = field(default_factory=utc_now)
 
 
 def archive_response(home: Home, response: FetchedResponse, run_id: str) -> RawFile:
@@ -74,7 +70,7 @@ def write_lake(home: Home, run: RunInfo, rankings: list[pa.Table], raw_files: li
             run_id=run.run_id,
             flow=run.flow,
             source=run.source,
-            committed_at=utcnow().isoformat(timespec="microseconds") + "Z",
+            committed_at=utc_now().isoformat(timespec="microseconds") + "Z",
             raw_files=[raw.file_id for raw in raw_files],
         )
     )
@@ -133,7 +129,7 @@ def _log_run(con, run: RunInfo, status: str, *, raw_files=(), stats: LoadStats |
     con.execute(
         "INSERT OR REPLACE INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            run.run_id, run.flow, run.source, run.window_start, run.window_end, run.started_at, utcnow(),
+            run.run_id, run.flow, run.source, run.window_start, run.window_end, run.started_at, utc_now(),
             [raw.file_id for raw in raw_files],
             stats.inserted, stats.updated, stats.unchanged, stats.deleted, stats.restatements, status, error,
         ],

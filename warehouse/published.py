@@ -10,13 +10,13 @@ reader that has one open keeps reading it: POSIX unlink leaves open files intact
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 from pathlib import Path
 
 import duckdb
 
+from flows.sources.base import utc_now
 from warehouse.files import temp_path_beside
 from warehouse.paths import Home
 
@@ -35,7 +35,7 @@ def publish(home: Home) -> Path:
     Call while holding the writer lock, after the writing connection is closed.
     """
     _checkpoint(home.warehouse)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = utc_now().strftime("%Y%m%dT%H%M%S%fZ")
     target = home.published / f"{PREFIX}{stamp}.duckdb"
     tmp = temp_path_beside(target)
     try:

@@ -12,9 +12,9 @@ import shutil
 import uuid
 from dataclasses import dataclass
 
-from flows.sources.base import MODELS_ENDPOINT
+from flows.sources.base import MODELS_ENDPOINT, utc_now
 from warehouse import db
-from warehouse.ingest import RunInfo, _log_run, load_warehouse, normalize_archived, utcnow
+from warehouse.ingest import RunInfo, _log_run, load_warehouse, normalize_archived
 from warehouse.lake import Lake
 from warehouse.load import LoadStats
 from warehouse.materialize import materialize
@@ -36,7 +36,7 @@ def rebuild(home: Home, *, progress=lambda done, total: None) -> RebuildResult:
     runs = archive.runs()
     staging = home.root / f".rebuild-{uuid.uuid4().hex[:8]}"
     target = Home(home.root, out=staging)
-    started = utcnow()
+    started = utc_now()
     replayed = 0
     try:
         for done, run in enumerate(runs, start=1):

@@ -51,6 +51,11 @@ class FetchedResponse:
     window: Window | None = field(default=None, compare=False)
 
 
+def utc_now() -> dt.datetime:
+    """Now, as the naive UTC datetime used for every timestamp tokenrank records."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
 class RankingsSource(Protocol):
     """What the flows need from a source. Implementations: `openrouter.OpenRouterClient`, `demo.DemoSource`."""
 

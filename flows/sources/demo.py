@@ -9,12 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flows.sources.base import MODELS_ENDPOINT, RANKINGS_ENDPOINT, FetchedResponse, Window
+from flows.sources.base import MODELS_ENDPOINT, RANKINGS_ENDPOINT, FetchedResponse, Window, utc_now
 from flows.sources.demo_dataset import DEMO_LAST_DAY, models_payload, rankings_payload
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def _json_bytes(payload: dict) -> bytes:
@@ -35,11 +31,11 @@ class DemoSource:
             endpoint=RANKINGS_ENDPOINT,
             params={"start_date": window.start.isoformat(), "end_date": window.end.isoformat()},
             body=_json_bytes(rankings_payload(window.start, window.end)),
-            fetched_at=_utc_now(),
+            fetched_at=utc_now(),
             window=window,
         )
 
     def fetch_models(self) -> FetchedResponse:
         return FetchedResponse(
-            endpoint=MODELS_ENDPOINT, params={}, body=_json_bytes(models_payload()), fetched_at=_utc_now()
+            endpoint=MODELS_ENDPOINT, params={}, body=_json_bytes(models_payload()), fetched_at=utc_now()
         )

@@ -38,6 +38,7 @@ from flows.sources.base import (
     FetchedResponse,
     SourceError,
     Window,
+    utc_now,
 )
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
@@ -213,7 +214,7 @@ class OpenRouterClient:
             endpoint=endpoint,
             params=dict(params),
             body=response.content,
-            fetched_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            fetched_at=utc_now(),
             status=response.status_code,
             content_type=response.headers.get("Content-Type", ""),
             window=window,
