@@ -258,6 +258,8 @@ def status() -> None:
     overview.add_row("latest as_of", f"{s.latest_as_of:%Y-%m-%d %H:%M} UTC" if s.latest_as_of else "-")
     overview.add_row("restatements", f"{s.restatements:,} values on {s.restated_dates} dates"
                      + (f" (latest snapshot {s.last_restatement_as_of:%Y-%m-%d %H:%M} UTC)" if s.last_restatement_as_of else ""))
+    overview.add_row("quarantined", f"{len(s.quarantined)} bad responses kept in raw/quarantine/"
+                     + (f" (latest: {s.quarantined[-1].reason})" if s.quarantined else ""))
     console.print(overview)
 
     runs = Table(title="last runs (UTC)", title_justify="left", show_edge=False, header_style="bold")

@@ -12,6 +12,7 @@ from warehouse import db
 from warehouse.coverage import loaded_dates
 from warehouse.paths import Home
 from warehouse.published import connect_read_only
+from warehouse.raw_archive import RawArchive, RawFile
 
 RECENT_RUNS = 5
 UNATTRIBUTED_TABLE = "dq_unattributed"
@@ -51,14 +52,18 @@ class WarehouseStatus:
     last_restatement_as_of: dt.datetime | None = None
     unattributed: list[Unattributed] | None = None
     """None when the derived tables have not been built."""
+    quarantined: list[RawFile] = field(default_factory=list)
+    """Responses that broke the source contract (raw/quarantine/), oldest first."""
 
 
 def read_status(home: Home) -> WarehouseStatus:
     con = connect_read_only(home)
     try:
-        return status_of(con)
+        status = status_of(con)
     finally:
         con.close()
+    status.quarantined = RawArchive(home).quarantined()
+    return status
 
 
 def status_of(con: duckdb.DuckDBPyConnection) -> WarehouseStatus:

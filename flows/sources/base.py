@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Iterator, Protocol
+from typing import Protocol
 
 DATASET_FLOOR = dt.date(2025, 1, 1)
 """First day of OpenRouter's rankings-daily dataset; earlier start dates are clamped forward."""
@@ -101,9 +101,3 @@ def plan_windows(
         cursor = stop + dt.timedelta(days=1)
     return windows
 
-
-def iter_dates(start: dt.date, end: dt.date) -> Iterator[dt.date]:
-    day = start
-    while day <= end:
-        yield day
-        day += dt.timedelta(days=1)

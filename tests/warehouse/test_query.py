@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 
 import pytest
@@ -78,6 +79,21 @@ def test_cli_status_shows_gaps_and_runs(loaded):
     assert "2026-03-30 .. 2026-04-02 (3 days)" in result.output
     assert "2026-04-01" in result.output  # the gap
     assert "success" in result.output
+    assert "0 bad responses kept in raw/quarantine/" in result.output
+
+
+def test_cli_status_names_the_latest_quarantined_response(loaded):
+    from flows.sources.base import Window
+    from tests.helpers import response
+    from warehouse.raw_archive import RawArchive
+
+    archive = RawArchive(Home.from_env())
+    archive.quarantine(archive.store(response(b"<html/>", Window(dt.date(2026, 4, 3), dt.date(2026, 4, 3))), "r9"),
+                       "body is HTML, not JSON")
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.replace("│", " ").split())  # the table may wrap a long cell
+    assert "1 bad responses kept in raw/quarantine/ (latest: body is HTML, not JSON)" in text
 
 
 def test_cli_rebuild_takes_the_writer_lock_and_publishes(loaded, monkeypatch):
