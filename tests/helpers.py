@@ -48,3 +48,18 @@ def snapshot(path, *, exclude=("ingest_log",)) -> dict[str, list[tuple]]:
         return {n: sorted(con.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr) for n in names if n not in exclude}
     finally:
         con.close()
+
+
+class FakeTime:
+    """A clock that only moves when slept on (monotonic seconds from `start`); records every sleep."""
+
+    def __init__(self, start: float = 0.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from tests.helpers import FakeTime
 from warehouse.paths import Home
 from warehouse.request_budget import BudgetSpent, RequestBudget, Usage, record, utc_day, wait_before_next
 
@@ -22,26 +23,13 @@ def test_record_keeps_a_week_of_days_and_a_minute_of_starts():
     assert after.recent == [NOON - 1, NOON, NOON]
 
 
-class Clock:
-    def __init__(self, now: float):
-        self.now = now
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
 def test_budget_is_shared_through_the_state_file(tmp_path):
-    clock = Clock(NOON)
+    clock = FakeTime(NOON)
     home = Home(tmp_path)
-    first = RequestBudget(home, per_day=3, per_minute=30, clock=clock, sleep=clock.sleep)
+    first = RequestBudget(home, per_day=3, per_minute=30, clock=clock.clock, sleep=clock.sleep)
     first.acquire()
     first.add(1)  # a retry the client made
-    second = RequestBudget(home, per_day=3, per_minute=30, clock=clock, sleep=clock.sleep)  # another run
+    second = RequestBudget(home, per_day=3, per_minute=30, clock=clock.clock, sleep=clock.sleep)  # another run
     assert second.used_today() == 2 and second.remaining_today() == 1
     second.acquire()
     with pytest.raises(BudgetSpent, match=r"daily request budget \(3\) spent for 2026-06-22"):
@@ -52,11 +40,11 @@ def test_budget_is_shared_through_the_state_file(tmp_path):
 
 
 def test_acquire_paces_to_the_per_minute_limit(tmp_path):
-    clock = Clock(NOON)
-    budget = RequestBudget(Home(tmp_path), per_day=500, per_minute=2, clock=clock, sleep=clock.sleep)
+    clock = FakeTime(NOON)
+    budget = RequestBudget(Home(tmp_path), per_day=500, per_minute=2, clock=clock.clock, sleep=clock.sleep)
     for _ in range(3):
         budget.acquire()
-    assert clock.slept == [pytest.approx(60.0)]
+    assert clock.sleeps == [pytest.approx(60.0)]
 
 
 def test_limits_come_from_the_environment(tmp_path, monkeypatch):

@@ -14,6 +14,7 @@ from flows.sources.base import MODELS_ENDPOINT, RANKINGS_ENDPOINT, SourceError, 
 from flows.sources.openrouter import DEFAULT_BASE_URL, OpenRouterClient, parse_retry_after
 from tests.conftest import FAKE_TODAY
 from tests.fake_openrouter import BODY_FAULTS, contract_order
+from tests.helpers import FakeTime
 
 D = dt.date.fromisoformat
 WEEK = Window(D("2026-06-15"), D("2026-06-21"))
@@ -24,21 +25,6 @@ def make_client(server, **overrides) -> OpenRouterClient:
     options = dict(timeout=0.3, backoff_base=0.01, backoff_max=0.05)
     options.update(overrides)
     return OpenRouterClient(server.url, server.key, **options)
-
-
-class FakeTime:
-    """A clock that only moves when slept on; records every sleep."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 # --- success ---------------------------------------------------------------------------------------------------
