@@ -18,7 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from flows.sources.base import RANKINGS_ENDPOINT, FetchedResponse, plan_windows
+from flows.sources.base import plan_windows
+
+from transforms.responses import RANKINGS_ENDPOINT, FetchedResponse
 from warehouse import ingest
 from warehouse.paths import Home
 from warehouse.rebuild import rebuild

@@ -1,29 +1,35 @@
 """`tokenrank`: run the pipeline and look at what it loaded.
 
-Exit codes: 0 success; 1 the run or query failed; 2 bad usage (unknown option value, a refused query);
-3 another run is writing the warehouse (the writer lock wait ran out); 4 a backfill stopped because the
-daily request budget is spent (re-run the printed command, or the same one, tomorrow).
+Exit codes: 0 success; 1 the run or query failed; 2 bad usage (unknown option value, a refused query, a date
+range outside the data, a home that holds another source); 3 another run is writing the warehouse (the writer
+lock wait ran out); 4 a backfill stopped because the daily request budget is spent (re-run the printed command,
+or the same one, tomorrow).
+
+Runs execute in this process with no orchestration unless `PREFECT_API_URL` is set: then they run as Prefect
+flows against that server (recorded in its UI, with artifacts), exactly as deployments run them.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import enum
 import json
+import logging
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from flows.sources.registry import SOURCES
 from transforms.units import format_tokens
-from warehouse.paths import Home
+from transforms.windows import MAX_WINDOW_DAYS
+from warehouse.paths import HOME_ENV, Home, demo_home
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -36,62 +42,141 @@ console = Console()
 err = Console(stderr=True)
 
 DEMO_BANNER = "[bold yellow]DEMO: these figures are SYNTHETIC, generated in-repo; they are not OpenRouter data.[/]"
+DEMO_SOURCE = "demo (synthetic)"
 
 
-def _quiet_prefect() -> None:
+class Source(str, enum.Enum):
+    openrouter = "openrouter"
+    demo = "demo"
+
+
+_options = {"verbose": False, "home_given": False}
+
+
+@app.callback()
+def main(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="show every log line (and tracebacks on failure)"),
+    home: Optional[Path] = typer.Option(None, "--home", help=f"the home to use (default ${HOME_ENV} or ./.tokenrank)"),
+    demo_home_: bool = typer.Option(False, "--demo", help="use the demo's home (./.tokenrank-demo)"),
+) -> None:
+    """Weekly AI-model usage rankings from OpenRouter's public data."""
+    _options["verbose"] = verbose
+    _options["home_given"] = home is not None
+    if home is not None:
+        os.environ[HOME_ENV] = str(home.resolve())
+    elif demo_home_:
+        os.environ[HOME_ENV] = str(demo_home())
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s: %(message)s" if verbose else "%(message)s")
+    logging.getLogger("tokenrank.source").setLevel(logging.INFO if verbose else logging.ERROR)
+
+
+def _prefect_env() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    if not _options["verbose"]:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "true")
 
 
-def _check_source(source: str) -> None:
-    if source not in SOURCES:
-        err.print(f"[bold red]error:[/] unknown source {source!r}: choose one of {', '.join(SOURCES)}")
-        raise typer.Exit(EXIT_USAGE)
+def _through_prefect() -> bool:
+    return bool(os.environ.get("PREFECT_API_URL"))
 
 
 def _fail(exc: BaseException) -> typer.Exit:
-    """One clear line for the person at the terminal (the flow already logged the details)."""
+    """One line on stderr, the exit code of the README; the traceback only with --verbose."""
+    from transforms.datasets.base import RangeOutsideData
+    from warehouse.home import HomeError, HomeMismatch
+    from warehouse.request_budget import BudgetSpent
     from warehouse.writer_lock import WriterBusy
 
-    err.print(f"[bold red]error:[/] {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+    if _options["verbose"]:
+        traceback.print_exception(exc, file=sys.stderr)
+    text = str(exc).strip()
+    err.print(f"[bold red]error:[/] {text.splitlines()[0] if text else type(exc).__name__}", highlight=False, soft_wrap=True)
     if isinstance(exc, WriterBusy):
         return typer.Exit(EXIT_BUSY)
-    err.print("The warehouse holds the last committed load; raw responses are kept under raw/ (bad ones in raw/quarantine/).")
+    if isinstance(exc, BudgetSpent):
+        return typer.Exit(EXIT_BUDGET_SPENT)
+    if isinstance(exc, (RangeOutsideData, HomeMismatch, HomeError, ValueError)):
+        return typer.Exit(EXIT_USAGE)
     return typer.Exit(EXIT_FAILED)
 
 
-def _run_weekly(source: str, end_date: Optional[dt.date], lookback_days: int) -> dict:
-    _quiet_prefect()
-    from flows.weekly import weekly_rankings
+def _progress_bar(label: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn(f"[bold]{label}[/] {{task.description}}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=True)
+
+
+def _execute(kind: str, **params) -> dict:
+    """Run the weekly or backfill pipeline (in-process, or as a Prefect flow when a server is configured) with a
+    progress bar; known failures end here with one line and their exit code."""
+    from flows import pipeline, progress
+
+    bar = _progress_bar(kind)
+    task = bar.add_task("planning…", total=None)
+
+    def advance(done: int, total: int, what: str) -> None:
+        bar.update(task, total=total, completed=done, description=what)
 
     try:
-        return weekly_rankings(source=source, end_date=end_date, lookback_days=lookback_days)
+        with bar, progress.listening(advance):
+            if _through_prefect():
+                _prefect_env()
+                if kind == "weekly":
+                    from flows.weekly import weekly_rankings as prefect_flow
+                else:
+                    from flows.backfill import backfill as prefect_flow
+                return prefect_flow(**params)
+            home = Home.from_env()
+            if kind == "backfill":
+                return pipeline.backfill(**params, home=home).summary()
+            run = pipeline.weekly(**params, home=home)
+            files = pipeline.write_report(home)
+            run.report = str(files.html_path) if files else None
+            return run.summary()
     except Exception as exc:
         raise _fail(exc)
 
 
 def _print_summary(summary: dict) -> None:
     table = Table(title=f"Run {summary['run_id']} ({summary['source']})", show_header=False)
-    rows = [("windows", "windows"), ("raw files archived", "raw_files"), ("lake partitions written", "lake_written"),
-                       ("dates loaded", "dates_loaded"), ("rows inserted", "inserted"), ("rows updated", "updated"),
-                       ("rows unchanged", "unchanged"), ("restatements", "restatements"), ("report", "report")]
-    for label, key in rows:
-        value = summary[key] or "none (no complete week yet)" if key == "report" else summary[key]
-        table.add_row(label, ", ".join(value) if isinstance(value, list) else value if isinstance(value, str) else f"{value:,}")
+    rows = [("windows", ", ".join(summary["windows"]) or "none (nothing to fetch)"),
+            ("requests", f"{summary['requests']:,}"),
+            ("lake partitions", f"{summary['lake_written']:,} written, {summary['lake_unchanged']:,} unchanged"),
+            ("dates loaded", f"{summary['dates_loaded']:,}"),
+            ("rows", f"{summary['inserted']:,} inserted, {summary['updated']:,} updated, "
+                     f"{summary['unchanged']:,} unchanged"),
+            ("restatements", f"{summary['restatements']:,}"),
+            ("report", summary.get("report") or "none (no complete week yet)")]
+    for label, value in rows:
+        table.add_row(label, value)
     console.print(table)
+    for note in summary["notes"]:
+        err.print(f"[yellow]note:[/] {note}", highlight=False)
+
+
+def _as_date(value: Optional[dt.datetime]) -> Optional[dt.date]:
+    return value.date() if value else None
 
 
 @app.command()
 def demo() -> None:
-    """Load the embedded SYNTHETIC demo dataset (26 weeks to 2026-04-05) through the full pipeline."""
+    """Load the embedded SYNTHETIC demo dataset (26 weeks to 2026-04-05) through the full pipeline, into its own
+    home (./.tokenrank-demo, or $TOKENRANK_DEMO_HOME); read it with `tokenrank --demo status|query|report`."""
     from flows.sources.demo_dataset import DEMO_FIRST_DAY, DEMO_LAST_DAY
 
+    if not _options["home_given"]:
+        os.environ[HOME_ENV] = str(demo_home())
     console.print(DEMO_BANNER)
-    console.print(f"TOKENRANK_HOME = {Home.from_env().root}")
-    summary = _run_weekly("demo", DEMO_LAST_DAY, (DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1)
+    console.print(f"home: {Home.from_env().root}")
+    summary = _execute("weekly", source="demo", end_date=DEMO_LAST_DAY,
+                       lookback_days=(DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1)
     _print_summary(summary)
-    if summary["report"]:
+    if summary.get("report"):
         report_md = Path(summary["report"]).with_name("report.md").read_text()
         story = [line for line in report_md.split("\n## ")[0].splitlines() if not line.startswith("![")]
         console.print(Markdown("\n".join(story)))
@@ -101,49 +186,38 @@ def demo() -> None:
 
 @app.command()
 def run(
-    source: str = typer.Option("openrouter", help=f"one of: {', '.join(SOURCES)}"),
+    source: Source = typer.Option(Source.openrouter, help="where the data come from"),
     end_date: Optional[dt.datetime] = typer.Option(None, formats=["%Y-%m-%d"], help="last day to fetch (default: last complete UTC day)"),
     lookback_days: int = typer.Option(14, min=1, help="days re-fetched up to end-date, so restatements are caught"),
+    window_days: int = typer.Option(MAX_WINDOW_DAYS, min=1, max=MAX_WINDOW_DAYS, help="days per request"),
 ) -> None:
     """Run the weekly flow once, now."""
-    _check_source(source)
-    _print_summary(_run_weekly(source, end_date.date() if end_date else None, lookback_days))
+    _print_summary(_execute("weekly", source=source.value, end_date=_as_date(end_date), lookback_days=lookback_days,
+                            window_days=window_days))
 
 
 @app.command()
 def backfill(
     start: dt.datetime = typer.Option(..., formats=["%Y-%m-%d"], help="first UTC day (clamped to 2025-01-01)"),
     end: dt.datetime = typer.Option(..., formats=["%Y-%m-%d"], help="last UTC day (clamped to the last complete day)"),
-    refetch: bool = typer.Option(False, "--refetch", help="fetch every date again, even those already archived"),
-    source: str = typer.Option("openrouter", help=f"one of: {', '.join(SOURCES)}"),
+    refetch: bool = typer.Option(False, "--refetch", help="fetch every date again, even those already loaded"),
+    source: Source = typer.Option(Source.openrouter, help="where the data come from"),
+    window_days: int = typer.Option(MAX_WINDOW_DAYS, min=1, max=MAX_WINDOW_DAYS, help="days per request"),
 ) -> None:
-    """Fetch and load a date range window by window, skipping dates already archived; resumable."""
-    _check_source(source)
+    """Fetch and load a date range, skipping dates already loaded; resumable, within the daily request budget."""
     if start > end:
         err.print(f"[bold red]error:[/] --start {start:%Y-%m-%d} is after --end {end:%Y-%m-%d}")
         raise typer.Exit(EXIT_USAGE)
-    _quiet_prefect()
-    from flows import progress
-    from flows.backfill import backfill as backfill_flow
-
-    bar = Progress(TextColumn("[bold]backfill[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=err)
-    task_id = bar.add_task("planning…", total=None)
-
-    def advance(event: progress.WindowDone) -> None:
-        bar.update(task_id, total=event.total, completed=event.index,
-                   description=f"{event.window}: {event.dates_loaded} dates, {event.inserted:,} rows")
-
-    try:
-        with bar, progress.listening(advance):
-            summary = backfill_flow(start=start.date(), end=end.date(), refetch=refetch, source=source)
-    except Exception as exc:
-        raise _fail(exc)
-    planned, done = summary["windows_planned"], summary["windows_done"]
-    if not planned:
-        console.print(f"Nothing to fetch: every date of {summary['start']}..{summary['end']} is already archived (0 requests).")
+    summary = _execute("backfill", start=start.date(), end=end.date(), refetch=refetch, source=source.value,
+                       window_days=window_days)
+    for note in summary["notes"]:
+        err.print(f"[yellow]note:[/] {note}", highlight=False)
+    if not summary["windows"]:
+        console.print(f"Nothing to fetch: every date of {summary['window_start']}..{summary['window_end']} is already "
+                      "loaded (0 requests).")
         return
-    console.print(f"Backfill {summary['start']}..{summary['end']} ({summary['source']}): {len(done)}/{len(planned)} windows, "
+    console.print(f"Backfill {summary['window_start']}..{summary['window_end']} ({summary['source']}): "
+                  f"{len(summary['windows_done'])}/{len(summary['windows'])} windows, {summary['requests']} requests, "
                   f"{summary['dates_loaded']} dates loaded, {summary['inserted']:,} rows inserted, "
                   f"{summary['updated']:,} updated, {summary['restatements']:,} restatements.")
     if summary["stopped_by_budget"]:
@@ -152,23 +226,48 @@ def backfill(
 
 
 @app.command()
-def rebuild() -> None:
+def rebuild(
+    allow_loss: bool = typer.Option(False, "--allow-loss", help="swap in a result with fewer dates than the current warehouse"),
+) -> None:
     """Recreate the lake and the warehouse from the raw archive alone (holds the writer lock)."""
     from warehouse.published import publish
     from warehouse.rebuild import rebuild as rebuild_home
-    from warehouse.writer_lock import WriterBusy, writer_lock
+    from warehouse.writer_lock import writer_lock
+
+    home = Home.from_env()
+    if not home.raw.exists():
+        err.print(f"[bold red]error:[/] no raw archive under {home.root}: nothing to rebuild from")
+        raise typer.Exit(EXIT_FAILED)
+    bar = _progress_bar("rebuild")
+    task = bar.add_task("reading the raw archive…", total=None)
+    try:
+        with writer_lock(home), bar:
+            result = rebuild_home(home, allow_loss=allow_loss,
+                                  progress=lambda done, total: bar.update(task, total=total, completed=done))
+            publish(home)
+    except Exception as exc:
+        raise _fail(exc)
+    for problem in result.problems:
+        err.print(f"[yellow]skipped:[/] {problem}", highlight=False)
+    console.print(
+        f"Rebuilt {home.root}: {result.raw_files} raw files ({result.recovered} without a manifest), "
+        f"{result.runs} runs in the history, {result.dates} dates, {result.fact_rows:,} fact rows."
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Bring a home written by an older tokenrank to the current layout (writers also do it on their own)."""
+    from warehouse.home import migrate as migrate_home
+    from warehouse.writer_lock import writer_lock
 
     home = Home.from_env()
     try:
-        with writer_lock(home), console.status("replaying the raw archive…") as status:
-            result = rebuild_home(home, progress=lambda done, total: status.update(f"replaying run {done}/{total}…"))
-            publish(home)
-    except WriterBusy as exc:
+        with writer_lock(home):
+            done = migrate_home(home)
+    except Exception as exc:
         raise _fail(exc)
-    console.print(
-        f"Rebuilt {home.root}: {result.runs} runs, {result.raw_files} raw files replayed, "
-        f"{result.dates} dates, {result.fact_rows:,} fact rows."
-    )
+    console.print("\n".join(done) if done else f"{home.root} is up to date.")
 
 
 FORMATS = ("table", "csv", "json")

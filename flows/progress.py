@@ -1,32 +1,21 @@
-"""Per-window progress of a backfill, for whoever runs it in this process (the CLI's progress bar).
+"""Progress of a run, for whoever runs it in this process (the CLI's progress bar).
 
-The flow logs every window to Prefect; `listening` lets the CLI, which calls the flow in-process, follow
-along too. Deployment runs have no listener and only log.
+The pipeline reports `(done, total, what)` after each request window and once the load commits. `listening`
+lets the CLI follow along whether it calls the pipeline directly or through a Prefect flow in-process;
+deployment runs have no listener and only log.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from typing import Callable, Iterator
 
-
-@dataclass(frozen=True)
-class WindowDone:
-    index: int
-    """1-based position of the window in the plan."""
-    total: int
-    window: str
-    dates_loaded: int
-    inserted: int
-    restatements: int
-
-
-_listeners: list[Callable[[WindowDone], None]] = []
+Listener = Callable[[int, int, str], None]
+_listeners: list[Listener] = []
 
 
 @contextlib.contextmanager
-def listening(callback: Callable[[WindowDone], None]) -> Iterator[None]:
+def listening(callback: Listener) -> Iterator[None]:
     _listeners.append(callback)
     try:
         yield
@@ -34,6 +23,6 @@ def listening(callback: Callable[[WindowDone], None]) -> Iterator[None]:
         _listeners.remove(callback)
 
 
-def report(event: WindowDone) -> None:
+def report(done: int, total: int, what: str) -> None:
     for callback in list(_listeners):
-        callback(event)
+        callback(done, total, what)

@@ -1,35 +1,35 @@
-"""The weekly flow: re-fetch the last `lookback_days` days so restatements are caught, then load and derive."""
+"""The `weekly-rankings` Prefect flow: `flows.pipeline.weekly`, then the report and its artifacts."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 
 from prefect import flow
 
-from flows.ingest import ingest_windows, new_run
+from flows import pipeline
 from flows.secrets import use_secret_block_for_api_key
-from flows.sources.base import plan_windows
-from flows.sources.registry import make_source
-from flows.tasks import publish_report
+from transforms.windows import MAX_WINDOW_DAYS
 from warehouse.paths import Home
 
 
 @flow(name="weekly-rankings")
 def weekly_rankings(
-    source: str = "openrouter", end_date: dt.date | None = None, lookback_days: int = 14, window_days: int = 30
+    source: str = "openrouter", end_date: dt.date | None = None, lookback_days: int = 14,
+    window_days: int = MAX_WINDOW_DAYS,
 ) -> dict:
     """Fetch rankings-daily for the `lookback_days` days ending `end_date` (default: the last complete UTC day),
     in requests of at most `window_days` days; load, derive, and write the latest complete week's report."""
-    if lookback_days < 1:
-        raise ValueError("lookback_days must be at least 1")
     if source == "openrouter":
         use_secret_block_for_api_key()
-    src = make_source(source)
-    end = end_date or src.last_complete_day()
-    windows = plan_windows(end - dt.timedelta(days=lookback_days - 1), end,
-                           last_complete_day=src.last_complete_day(), window_days=window_days)
     home = Home.from_env()
-    summary = asdict(ingest_windows(home, src, windows, new_run("weekly", src, windows)))
-    summary["report"] = publish_report(home)
-    return summary
+    run = pipeline.weekly(source, end_date, lookback_days, window_days, home=home)
+    files = pipeline.step("weekly-report", pipeline.write_report, home)
+    if files is not None:
+        from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+        create_markdown_artifact(key="weekly-report", markdown=files.artifact_markdown,
+                                 description=f"tokenrank weekly report, week of {files.week_start}")
+        create_table_artifact(key="weekly-top10", table=files.top10.to_dict("records"),
+                              description=f"Top 10 models, week of {files.week_start}")
+        run.report = str(files.html_path)
+    return run.summary()

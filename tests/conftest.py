@@ -23,6 +23,8 @@ def home(tmp_path, monkeypatch) -> Path:
     """A fresh TOKENRANK_HOME for one test."""
     path = tmp_path / "home"
     monkeypatch.setenv("TOKENRANK_HOME", str(path))
+    monkeypatch.setenv("TOKENRANK_DEMO_HOME", str(tmp_path / "demo-home"))
+    monkeypatch.setenv("TOKENRANK_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
     return path
 

@@ -7,7 +7,9 @@ import json
 
 import duckdb
 
-from flows.sources.base import RANKINGS_ENDPOINT, FetchedResponse, Window
+from transforms.responses import RANKINGS_ENDPOINT, FetchedResponse
+
+from transforms.windows import Window
 
 AS_OF = "2026-04-06T02:00:00Z"
 
@@ -39,8 +41,9 @@ def response(body: bytes | dict, window: Window, fetched_at: dt.datetime | None 
     )
 
 
-def snapshot(path, *, exclude=("ingest_log",)) -> dict[str, list[tuple]]:
-    """Every table's rows, sorted, for equality checks (the run log is excluded unless asked)."""
+def snapshot(path, *, exclude=("ingest_log", "lake_files")) -> dict[str, list[tuple]]:
+    """Every table's rows, sorted, for equality checks (the run log and the lake's file signatures are excluded
+    unless asked)."""
     con = duckdb.connect(str(path), read_only=True)
     try:
         names = [n for (n,) in con.execute(

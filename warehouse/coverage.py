@@ -1,4 +1,9 @@
-"""Which UTC dates are already held: in the raw archive (what a backfill may skip) and in the warehouse."""
+"""Which UTC dates are held: in the lake (what a backfill may skip) and in the warehouse.
+
+Coverage is per date and comes from rows actually written: a date the API answered with no rows has no lake
+partition, so the next run asks for it again. A partition written but not yet loaded (a run killed between
+the two) still counts: every write session loads it first.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +11,13 @@ import datetime as dt
 
 import duckdb
 
-from flows.sources.base import RANKINGS_ENDPOINT
+from warehouse.lake import Lake
 from warehouse.paths import Home
-from warehouse.raw_archive import RawArchive
 
 
-def archived_dates(home: Home, source: str) -> set[dt.date]:
-    """Dates covered by an archived rankings response of `source` whose run reached the lake.
-
-    A response counts only once its run is journaled (raw/runs/), so a run that crashed after fetching
-    but before writing the lake does not hide its dates from the next backfill. Coverage is the
-    requested window (the manifest's `start_date`..`end_date`).
-    """
-    archive = RawArchive(home)
-    committed = {file_id for run in archive.runs() if run.source == source for file_id in run.raw_files}
-    dates: set[dt.date] = set()
-    for raw in archive.manifest(RANKINGS_ENDPOINT):
-        window = raw.window
-        if raw.file_id in committed and window is not None:
-            dates.update(window.dates())
-    return dates
+def held_dates(home: Home) -> set[dt.date]:
+    """Dates with a lake partition (one directory scan)."""
+    return set(Lake(home).signatures())
 
 
 def loaded_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:

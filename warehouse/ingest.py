@@ -1,136 +1,94 @@
-"""The ingestion steps, shared by the flows (as Prefect tasks) and by `rebuild` (replaying the archive).
+"""The ingestion steps shared by the flows and `rebuild`: archive → normalize → (lake + load in `session`).
 
-    archive_response → normalize_archived → write_lake (+ journal) → load_warehouse
-
-Each step is safe to re-run. `load_warehouse` is one DuckDB transaction: fact rows, restatements,
-reference data, dim_model, every derived table and the run's ingest_log row commit together or not at all.
+`load_warehouse` is one DuckDB transaction: fact rows, restatements, the responses' windows, reference data,
+dim_model, every derived table and the run's ingest_log row commit together or not at all.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-
+import duckdb
 import pyarrow as pa
 
-from flows.sources.base import MODELS_ENDPOINT, FetchedResponse, utc_now
-from transforms.contract import ContractError, normalize_catalogue, normalize_rankings
+from transforms.contract import ContractError, normalize_catalogue
+from transforms.datasets import DATASETS
+from transforms.responses import MODELS_ENDPOINT, FetchedResponse
+from transforms.windows import utc_now
 from warehouse import db
-from warehouse.lake import Lake, LakeWrite
+from warehouse.lake import Lake
 from warehouse.load import LoadStats, refresh_dim_model, replace_catalogue, replace_origin, sync_fact_from_lake
 from warehouse.materialize import materialize
 from warehouse.paths import Home
-from warehouse.raw_archive import RawArchive, RawFile, RunRecord
+from warehouse.raw_archive import RawArchive, RawFile
 from warehouse.reference import load_origin_reference
+from warehouse.runs import LOG_COLUMNS, RunStats
 
-__all__ = ["ContractError", "RunInfo", "archive_response", "normalize_archived", "write_lake", "load_warehouse",
-           "derive_tables", "record_failure"]
-
-
-@dataclass
-class RunInfo:
-    """Identity of one pipeline run, as written to `ingest_log`."""
-
-    run_id: str
-    flow: str
-    source: str
-    window_start: dt.date | None = None
-    window_end: dt.date | None = None
-    started_at: dt.datetime = field(default_factory=utc_now)
+__all__ = ["ContractError", "archive_response", "normalize_archived", "normalize_body", "load_warehouse",
+           "log_runs", "requested"]
 
 
 def archive_response(home: Home, response: FetchedResponse, run_id: str) -> RawFile:
     return RawArchive(home).store(response, run_id)
 
 
+def normalize_body(raw: RawFile, body: bytes) -> pa.Table:
+    """Validate one archived body by its endpoint's contract (raises `ContractError`)."""
+    if raw.endpoint == MODELS_ENDPOINT:
+        return normalize_catalogue(body, raw_file=raw.file_id)
+    window = raw.window
+    return DATASETS[raw.endpoint].normalize(
+        body, raw_file=raw.file_id, window_start=window.start if window else None,
+        window_end=window.end if window else None,
+    )
+
+
 def normalize_archived(home: Home, raw: RawFile) -> pa.Table:
     """Validate an archived body; on a contract breach move it to quarantine and re-raise."""
     archive = RawArchive(home)
-    body = archive.read_body(raw)
     try:
-        if raw.endpoint == MODELS_ENDPOINT:
-            return normalize_catalogue(body, raw_file=raw.file_id)
-        window = raw.window
-        return normalize_rankings(
-            body,
-            raw_file=raw.file_id,
-            window_start=window.start if window else None,
-            window_end=window.end if window else None,
-        )
+        return normalize_body(raw, archive.read_body(raw))
     except ContractError as exc:
         archive.quarantine(raw, str(exc))
         raise
 
 
-def write_lake(home: Home, run: RunInfo, rankings: list[pa.Table], raw_files: list[RawFile]) -> LakeWrite:
-    """Write the run's validated days to the lake, then journal the run so `rebuild` can replay it."""
-    written = Lake(home).write(rankings)
-    RawArchive(home).record_run(
-        RunRecord(
-            run_id=run.run_id,
-            flow=run.flow,
-            source=run.source,
-            committed_at=utc_now().isoformat(timespec="microseconds") + "Z",
-            raw_files=[raw.file_id for raw in raw_files],
-        )
-    )
-    return written
+def requested(raws: list[RawFile]) -> list[tuple]:
+    """`requested_dates` rows (dataset, date) for validated dataset responses (the catalogue is not a dataset)."""
+    return sorted({(r.endpoint, day) for r in raws if r.endpoint in DATASETS and r.window for day in r.window.dates()})
 
 
 def load_warehouse(
+    con: duckdb.DuckDBPyConnection,
     home: Home,
-    run: RunInfo,
     *,
+    requested_dates: list[tuple] = (),
     catalogue: pa.Table | None = None,
-    raw_files: list[RawFile] = (),
-    derive: bool = True,
-    log: bool = True,
+    run: RunStats | None = None,
 ) -> LoadStats:
-    """Sync the warehouse with the lake and rebuild what derives from it, in one transaction."""
-    con = db.connect(home.warehouse)
-    try:
-        with db.transaction(con):
-            stats = sync_fact_from_lake(con, Lake(home))
-            replace_origin(con, load_origin_reference())
-            if catalogue is not None:
-                replace_catalogue(con, catalogue)
-            refresh_dim_model(con)
-            if derive:
-                materialize(con)
-            if log:
-                _log_run(con, run, "success", raw_files=raw_files, stats=stats)
-        return stats
-    finally:
-        con.close()
+    """Sync the warehouse with the lake and rebuild what derives from it, in the caller's transaction."""
+    stats = sync_fact_from_lake(con, Lake(home))
+    if requested_dates:
+        con.executemany("INSERT OR IGNORE INTO requested_dates VALUES (?, ?)", list(requested_dates))
+    replace_origin(con, load_origin_reference())
+    if catalogue is not None:
+        replace_catalogue(con, catalogue)
+    refresh_dim_model(con)
+    materialize(con)
+    if run is not None:
+        run.dates_loaded, run.inserted, run.updated = len(stats.dates), stats.inserted, stats.updated
+        run.unchanged, run.deleted, run.restatements = stats.unchanged, stats.deleted, stats.restatements
+    return stats
 
 
-def derive_tables(home: Home) -> list[str]:
-    """Rebuild every derived table from the loaded facts, in one transaction (after loads made with derive=False)."""
-    con = db.connect(home.warehouse)
-    try:
-        with db.transaction(con):
-            return materialize(con)
-    finally:
-        con.close()
+def log_runs(con: duckdb.DuckDBPyConnection, rows: list[list]) -> None:
+    """Insert or replace `ingest_log` rows (values in `LOG_COLUMNS` order; ISO strings are cast)."""
+    placeholders = ", ".join("?" for _ in LOG_COLUMNS)
+    con.executemany(f"INSERT OR REPLACE INTO ingest_log ({', '.join(LOG_COLUMNS)}) VALUES ({placeholders})", rows)
 
 
-def record_failure(home: Home, run: RunInfo, error: BaseException | str) -> None:
-    """Log a failed run: its ingest_log row is the only thing a failed run changes in the warehouse."""
-    con = db.connect(home.warehouse)
-    try:
-        with db.transaction(con):
-            _log_run(con, run, "failed", error=str(error).splitlines()[0] if str(error) else type(error).__name__)
-    finally:
-        con.close()
+def connect_writer(home: Home) -> duckdb.DuckDBPyConnection:
+    return db.connect(home.warehouse)
 
 
-def _log_run(con, run: RunInfo, status: str, *, raw_files=(), stats: LoadStats | None = None, error=None) -> None:
-    stats = stats or LoadStats()
-    con.execute(
-        "INSERT OR REPLACE INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            run.run_id, run.flow, run.source, run.window_start, run.window_end, run.started_at, utc_now(),
-            [raw.file_id for raw in raw_files],
-            stats.inserted, stats.updated, stats.unchanged, stats.deleted, stats.restatements, status, error,
-        ],
-    )
+def finished(run: RunStats, status: str, error: str | None = None) -> RunStats:
+    run.status, run.error, run.finished_at = status, error, utc_now()
+    return run

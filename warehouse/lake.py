@@ -1,24 +1,31 @@
-"""The Parquet lake: one file per UTC date, `lake/rankings_daily/date=YYYY-MM-DD/part.parquet`.
+"""The Parquet lake: one file per UTC date, `lake/rankings_daily/YYYY-MM-DD.parquet`.
 
-A partition holds one date's rows from one response (`RANKINGS_SCHEMA`, sorted by permaslug). A newer
-fetch replaces it atomically; a fetch with the same rows and as_of leaves it (and its raw_file) alone,
-and an older snapshot never replaces a newer one. The raw archive keeps every version.
+The file holds one date's rows from one response (`RANKINGS_SCHEMA`, `date` column included, sorted by
+permaslug); the layout has no hive keys, so pandas, polars, pyarrow and DuckDB read the folder as it is.
+A newer fetch replaces a file atomically; a fetch with the same rows and as_of leaves it (and its
+raw_file) alone, and an older snapshot never replaces a newer one. The raw archive keeps every version.
+
+Incremental reads: `signatures()` lists (size, mtime_ns) per date with one directory scan, no file read;
+the loader re-reads only the dates whose signature changed since it last loaded them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from transforms.contract import RANKINGS_SCHEMA
+from transforms.snapshots import STALE, UNCHANGED, verdict
 from warehouse.files import temp_path_beside
 from warehouse.paths import Home
 
-PARTITION_FILE = "part.parquet"
+SUFFIX = ".parquet"
 
 
 @dataclass
@@ -33,21 +40,42 @@ class Lake:
     def __init__(self, home: Home):
         self.root = home.rankings_lake
 
-    def partition(self, day: dt.date):
-        return self.root / f"date={day.isoformat()}" / PARTITION_FILE
+    def partition(self, day: dt.date) -> Path:
+        return self.root / f"{day.isoformat()}{SUFFIX}"
 
-    def glob(self) -> str:
-        return str(self.root / "date=*" / PARTITION_FILE)
+    def signatures(self) -> dict[dt.date, tuple[int, int]]:
+        """(size, mtime_ns) of every partition, keyed by date: one directory scan, no file opened."""
+        found: dict[dt.date, tuple[int, int]] = {}
+        try:
+            entries = os.scandir(self.root)
+        except FileNotFoundError:
+            return found
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if name.endswith(SUFFIX) and not name.startswith("."):
+                    try:
+                        day = dt.date.fromisoformat(name.removesuffix(SUFFIX))
+                    except ValueError:
+                        continue
+                    stat = entry.stat()
+                    found[day] = (stat.st_size, stat.st_mtime_ns)
+        return found
 
     def dates(self) -> list[dt.date]:
-        return sorted(dt.date.fromisoformat(p.parent.name.removeprefix("date=")) for p in self.root.glob(f"date=*/{PARTITION_FILE}"))
+        return sorted(self.signatures())
 
     def read(self, day: dt.date) -> pa.Table | None:
         path = self.partition(day)
         return pq.read_table(path, schema=RANKINGS_SCHEMA) if path.exists() else None
 
+    def read_many(self, days: list[dt.date]) -> pa.Table:
+        """The rows of the given dates (missing partitions skipped), as one table."""
+        tables = [t for t in (self.read(day) for day in days) if t is not None]
+        return pa.concat_tables(tables) if tables else RANKINGS_SCHEMA.empty_table()
+
     def write(self, tables: list[pa.Table]) -> LakeWrite:
-        """Write every date in `tables` (later tables win for a date they share)."""
+        """Write every date in `tables` (later tables win for a date they share), by `transforms.snapshots` rules."""
         result = LakeWrite()
         by_date: dict[dt.date, pa.Table] = {}
         for table in tables:
@@ -55,14 +83,13 @@ class Lake:
                 by_date[day] = table.filter(pc.equal(table["date"], pa.scalar(day, pa.date32())))
         for day, rows in sorted(by_date.items()):
             rows = rows.sort_by("model_permaslug")
-            current = self.read(day)
-            if current is not None:
-                if _same_snapshot(current, rows):
-                    result.unchanged.append(day)
-                    continue
-                if current["as_of"][0].as_py() > rows["as_of"][0].as_py():
-                    result.stale.append(day)
-                    continue
+            outcome = verdict(self.read(day), rows)
+            if outcome == UNCHANGED:
+                result.unchanged.append(day)
+                continue
+            if outcome == STALE:
+                result.stale.append(day)
+                continue
             path = self.partition(day)
             tmp = temp_path_beside(path)
             pq.write_table(rows, tmp)
@@ -70,6 +97,3 @@ class Lake:
             result.written.append(day)
         return result
 
-
-def _same_snapshot(a: pa.Table, b: pa.Table) -> bool:
-    return a.drop_columns(["raw_file"]).equals(b.drop_columns(["raw_file"]))

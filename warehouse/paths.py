@@ -1,14 +1,17 @@
-"""Where tokenrank keeps its data: `$TOKENRANK_HOME` (default `./.tokenrank`).
+"""Where tokenrank keeps its data: `$TOKENRANK_HOME` (default `./.tokenrank`; the demo's is `./.tokenrank-demo`).
 
+    home.json   what this home holds: its layout version and the one source loaded into it
     raw/        every response body, verbatim and gzipped, with a manifest record beside it
     raw/quarantine/  bodies that failed validation, with the reason
-    raw/runs/   one journal record per run that reached the lake (what `rebuild` replays)
-    lake/rankings_daily/date=YYYY-MM-DD/part.parquet
+    raw/runs/   one journal record per run (its ingest_log row: the run history survives the warehouse)
+    lake/rankings_daily/YYYY-MM-DD.parquet
     warehouse.duckdb
     published/  read-only copies of the warehouse for readers; `current.duckdb` links to the newest
-    state/      small operational state (the daily request count)
     .writer.lock  held by whichever run is writing the lake or the warehouse
-    reports/<week_start>/   report.md, report.html and the charts as PNG
+    reports/<week_start>/   report.md, report.html and the charts
+
+The Data API request budget belongs to the account, not to a home: its state lives in `state_dir()`
+(`$TOKENRANK_STATE_DIR`, default `$XDG_STATE_HOME/tokenrank` or `~/.local/state/tokenrank`), shared by every home.
 """
 
 from __future__ import annotations
@@ -16,6 +19,25 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+
+HOME_ENV = "TOKENRANK_HOME"
+DEFAULT_HOME = ".tokenrank"
+DEMO_HOME_ENV = "TOKENRANK_DEMO_HOME"
+DEFAULT_DEMO_HOME = ".tokenrank-demo"
+STATE_ENV = "TOKENRANK_STATE_DIR"
+
+
+def state_dir() -> Path:
+    """Per-user operational state shared by every home (the account's request budget)."""
+    if os.environ.get(STATE_ENV):
+        return Path(os.environ[STATE_ENV])
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(base) / "tokenrank"
+
+
+def demo_home() -> Path:
+    return Path(os.environ.get(DEMO_HOME_ENV) or DEFAULT_DEMO_HOME).resolve()
 
 
 @dataclass(frozen=True)
@@ -27,7 +49,11 @@ class Home:
 
     @classmethod
     def from_env(cls) -> "Home":
-        return cls(Path(os.environ.get("TOKENRANK_HOME") or ".tokenrank").resolve())
+        return cls(Path(os.environ.get(HOME_ENV) or DEFAULT_HOME).resolve())
+
+    @property
+    def marker(self) -> Path:
+        return self.root / "home.json"
 
     @property
     def raw(self) -> Path:
@@ -60,10 +86,6 @@ class Home:
     @property
     def published(self) -> Path:
         return self.root / "published"
-
-    @property
-    def state(self) -> Path:
-        return self.root / "state"
 
     @property
     def writer_lock(self) -> Path:

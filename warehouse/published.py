@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.sources.base import utc_now
+from transforms.windows import utc_now
 from warehouse.files import temp_path_beside
 from warehouse.paths import Home
 

@@ -4,9 +4,11 @@ Layout under `$TOKENRANK_HOME/raw/`:
     <endpoint>/<YYYY>/<MM>/<file_id>.json.gz        the body, gzipped (mtime 0, so bytes are reproducible)
     <endpoint>/<YYYY>/<MM>/<file_id>.manifest.json  its manifest record (`RawFile`)
     quarantine/<file_id>.json.gz + .manifest.json   bodies that failed validation, with `reason`
-    runs/<run_id>.json                              journal: the raw files a run wrote to the lake
+    runs/<run_id>.json                              journal: one record per run (its `ingest_log` row)
 
 A re-fetch is a new file. The manifest holds the query without the API key (sources never put it there).
+The body is the truth: its file name alone (endpoint, window, fetch time, sha256 prefix) identifies it, so
+`recover` rebuilds a lost manifest record from the body and its name.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ import gzip
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from flows.sources.base import FetchedResponse, Window
+from transforms.responses import FetchedResponse
+
+from transforms.windows import Window
 from transforms.contract import peek_meta
 from warehouse.files import create_atomic, write_atomic
 from warehouse.paths import Home
@@ -53,15 +58,16 @@ class RawFile:
         return None
 
 
-@dataclass(frozen=True)
-class RunRecord:
-    """A run whose validated responses reached the lake; `rebuild` replays these in order."""
+JOURNAL_VERSION = 2
 
-    run_id: str
-    flow: str
-    source: str
-    committed_at: str
-    raw_files: list[str] = field(default_factory=list)
+_NAME = re.compile(
+    r"^(?P<endpoint>[a-z-]+?)(?:_(?P<start>\d{4}-\d{2}-\d{2})_(?P<end>\d{4}-\d{2}-\d{2}))?"
+    r"_(?P<stamp>\d{8}T\d{12}Z)_(?P<sha>[0-9a-f]{10})$"
+)
+
+
+class UnreadableFile(RuntimeError):
+    """A raw body, manifest or journal that cannot be read; the message names the file."""
 
 
 class RawArchive:
@@ -109,24 +115,83 @@ class RawArchive:
         return moved
 
     def manifest(self, endpoint: str | None = None) -> list[RawFile]:
-        """Every archived, not quarantined, response record, oldest fetch first."""
+        """Every archived, not quarantined, response record that has a readable manifest, oldest fetch first."""
         records = []
         for path in self.root.glob(f"{endpoint or '*'}/*/*/*{MANIFEST_SUFFIX}"):
-            records.append(RawFile(**json.loads(path.read_text())))
+            try:
+                records.append(RawFile(**json.loads(path.read_text())))
+            except (ValueError, TypeError, OSError):
+                continue
         return sorted(records, key=lambda r: (r.fetched_at, r.file_id))
 
+    def bodies(self, endpoint: str) -> tuple[list[RawFile], list[str]]:
+        """Every archived body of `endpoint` (quarantine excluded) as a record, oldest fetch first.
+
+        A body whose manifest is missing or unreadable is identified from its file name (`recover`); a body
+        whose name cannot be parsed is listed in the second return value, with the reason.
+        """
+        records, problems = [], []
+        for body in sorted(self.root.glob(f"{endpoint}/*/*/*{BODY_SUFFIX}")):
+            file_id = body.name.removesuffix(BODY_SUFFIX)
+            manifest = body.with_name(f"{file_id}{MANIFEST_SUFFIX}")
+            try:
+                records.append(RawFile(**json.loads(manifest.read_text())))
+                continue
+            except (ValueError, TypeError, OSError):
+                pass
+            try:
+                records.append(self.recover(body))
+            except UnreadableFile as exc:
+                problems.append(str(exc))
+        return sorted(records, key=lambda r: (r.fetched_at, r.file_id)), problems
+
+    def recover(self, body_path: Path) -> RawFile:
+        """The manifest record of a body whose manifest is lost, from its file name and content."""
+        file_id = body_path.name.removesuffix(BODY_SUFFIX)
+        match = _NAME.match(file_id)
+        if not match:
+            raise UnreadableFile(f"{body_path}: file name does not identify a response")
+        try:
+            body = gzip.decompress(body_path.read_bytes())
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            raise UnreadableFile(f"{body_path}: not a readable gzip file ({exc})") from None
+        params = {"start_date": match["start"], "end_date": match["end"]} if match["start"] else {}
+        stamp = dt.datetime.strptime(match["stamp"], "%Y%m%dT%H%M%S%fZ")
+        as_of, rows = peek_meta(body)
+        return RawFile(
+            file_id=file_id, endpoint=match["endpoint"], params=params,
+            fetched_at=stamp.isoformat(timespec="microseconds") + "Z", as_of=as_of,
+            sha256=hashlib.sha256(body).hexdigest(), rows=rows, bytes=len(body), status=200,
+            content_type="application/json", run_id="", path=str(body_path.relative_to(self.root)),
+            reason="manifest recovered from the body and its file name",
+        )
+
     def quarantined(self) -> list[RawFile]:
-        paths = self.quarantine_dir.glob(f"*{MANIFEST_SUFFIX}")
-        return sorted((RawFile(**json.loads(p.read_text())) for p in paths), key=lambda r: r.fetched_at)
+        records = []
+        for path in self.quarantine_dir.glob(f"*{MANIFEST_SUFFIX}"):
+            try:
+                records.append(RawFile(**json.loads(path.read_text())))
+            except (ValueError, TypeError, OSError):
+                continue
+        return sorted(records, key=lambda r: r.fetched_at)
 
-    def record_run(self, record: RunRecord) -> None:
-        write_atomic(self.runs_dir / f"{record.run_id}.json", _dump(asdict(record)))
+    def record_run(self, row: dict) -> None:
+        """Journal one run: its `ingest_log` row (JSON-ready values), written atomically."""
+        write_atomic(self.runs_dir / f"{row['run_id']}.json", _dump({"journal": JOURNAL_VERSION, **row}))
 
-    def runs(self) -> list[RunRecord]:
-        """Journaled runs, oldest commit first."""
-        records = [RunRecord(**json.loads(p.read_text())) for p in self.runs_dir.glob("*.json")]
-        return sorted(records, key=lambda r: (r.committed_at, r.run_id))
+    def runs(self) -> tuple[list[dict], list[str]]:
+        """Journaled runs (their ingest_log rows), oldest start first, and the journals that could not be read."""
+        rows, problems = [], []
+        for path in sorted(self.runs_dir.glob("*.json")):
+            try:
+                row = json.loads(path.read_text())
+                if row.get("journal") != JOURNAL_VERSION:
+                    raise ValueError(f"journal version {row.get('journal')!r}")
+                rows.append({k: v for k, v in row.items() if k != "journal"})
+            except (ValueError, TypeError, OSError, AttributeError) as exc:
+                problems.append(f"{path}: unreadable run journal ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})")
+        return sorted(rows, key=lambda r: (r["started_at"], r["run_id"])), problems
 
 
 def _dump(obj: dict) -> bytes:
-    return (json.dumps(obj, indent=1, sort_keys=True) + "\n").encode()
+    return (json.dumps(obj, indent=1, sort_keys=True, default=str) + "\n").encode()

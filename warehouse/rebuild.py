@@ -1,84 +1,191 @@
-"""Recreate the lake and the warehouse from the raw archive alone.
+"""Recreate the lake and the warehouse from the raw archive alone, in one pass over it.
 
-Replays every journaled run, oldest first, through the same steps as the flows (normalize → lake → load),
-so restatements come out as they did incrementally; derives once at the end. Built in a staging folder
-and swapped in (lake first, then the warehouse file), so a failed rebuild leaves everything as it was.
-The run history (`ingest_log`) is carried over from the current warehouse, plus one 'rebuild' row.
+The bodies are the truth: every archived body (its manifest, or its file name when the manifest is lost) is
+validated once, its days are applied in fetch order by the same rules as incremental loads
+(`transforms.snapshots`), so the held rows and every restatement come out as they did run by run; the run
+history (`ingest_log`) comes from the run journals. Cost follows the archive's size, not the number of runs.
+
+Built in a staging folder `.rebuild-*` and swapped in (lake, then warehouse) through an intent file, so a
+rebuild killed mid-swap is finished by the next writer; a rebuild that would hold fewer dates than the
+current warehouse is refused unless `allow_loss` (a body that cannot be read is reported, by file).
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 import uuid
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 
-from flows.sources.base import MODELS_ENDPOINT, utc_now
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from transforms.contract import ContractError
+from transforms.responses import MODELS_ENDPOINT, RANKINGS_ENDPOINT
+from transforms.snapshots import fold
+from transforms.windows import utc_now
 from warehouse import db
-from warehouse.ingest import RunInfo, _log_run, load_warehouse, normalize_archived
+from warehouse.failpoints import failpoint
+from warehouse.files import write_atomic
+from warehouse.ingest import finished, load_warehouse, log_runs, normalize_body, requested
 from warehouse.lake import Lake
-from warehouse.load import LoadStats
-from warehouse.materialize import materialize
 from warehouse.paths import Home
 from warehouse.raw_archive import RawArchive
+from warehouse.runs import LOG_COLUMNS, RunStats
+
+STAGING_PREFIX = ".rebuild-"
+INTENT_FILE = "rebuild-swap.json"
+
+
+class RebuildRefused(RuntimeError):
+    """The rebuilt warehouse would hold fewer dates than the current one; nothing was swapped in."""
 
 
 @dataclass
 class RebuildResult:
-    runs: int
     raw_files: int
     dates: int
     fact_rows: int
+    runs: int
+    problems: list[str] = field(default_factory=list)
+    """One line per file that could not be read or placed (it contributed nothing)."""
+    recovered: int = 0
+    """Bodies whose manifest was lost, identified from their file name."""
 
 
-def rebuild(home: Home, *, progress=lambda done, total: None) -> RebuildResult:
-    archive = RawArchive(home)
-    by_id = {raw.file_id: raw for raw in archive.manifest()}
-    runs = archive.runs()
-    staging = home.root / f".rebuild-{uuid.uuid4().hex[:8]}"
-    target = Home(home.root, out=staging)
+def rebuild(home: Home, *, allow_loss: bool = False, progress=lambda done, total: None) -> RebuildResult:
+    """Rebuild `home` from raw/ (call under the writer lock); see the module doc."""
+    finish_interrupted_swap(home)
     started = utc_now()
-    replayed = 0
+    archive = RawArchive(home)
+    rankings, problems = archive.bodies(RANKINGS_ENDPOINT)
+    models, more = archive.bodies(MODELS_ENDPOINT)
+    problems += more
+    days, good = [], []
+    for done, raw in enumerate(rankings, start=1):
+        table = _read(archive, raw, problems)
+        if table is not None:
+            good.append(raw)
+            days.extend(_split_days(table))
+        progress(done, len(rankings))
+    held, restated = fold(days)
+    catalogue = None
+    for raw in reversed(models):
+        catalogue = _read(archive, raw, problems)
+        if catalogue is not None:
+            break
+    journals, bad_journals = archive.runs()
+    problems += bad_journals
+
+    staging = home.root / f"{STAGING_PREFIX}{uuid.uuid4().hex[:8]}"
+    target = Home(home.root, out=staging)
     try:
-        for done, run in enumerate(runs, start=1):
-            raws = [by_id[file_id] for file_id in run.raw_files if file_id in by_id]
-            rankings = [normalize_archived(home, raw) for raw in raws if raw.endpoint != MODELS_ENDPOINT]
-            catalogues = [normalize_archived(home, raw) for raw in raws if raw.endpoint == MODELS_ENDPOINT]
-            Lake(target).write(rankings)
-            info = RunInfo(run.run_id, run.flow, run.source)
-            load_warehouse(target, info, catalogue=catalogues[-1] if catalogues else None, derive=False, log=False)
-            replayed += len(raws)
-            progress(done, len(runs))
+        Lake(target).write(list(held.values()))
         con = db.connect(target.warehouse)
         try:
             with db.transaction(con):
-                _carry_over_history(con, home)
-                materialize(con)
-                _log_run(con, RunInfo(f"rebuild-{uuid.uuid4().hex[:12]}", "rebuild", "raw archive", started_at=started),
-                         "success", stats=LoadStats())
+                load_warehouse(con, target, requested_dates=requested(good), catalogue=catalogue)
+                if restated:
+                    con.executemany("INSERT INTO restatements VALUES (?, ?, ?, ?, ?, ?, ?, ?)", restated)
+                history = {row["run_id"]: [row.get(c) for c in LOG_COLUMNS] for row in _old_history(home)}
+                history.update({row["run_id"]: [row.get(c) for c in LOG_COLUMNS] for row in journals})
+                run = RunStats(f"rebuild-{uuid.uuid4().hex[:12]}", "rebuild", "raw archive", started_at=started,
+                               raw_files=[])
+                log_runs(con, list(history.values()) + [finished(run, "success").log_row()])
             fact_rows, dates = con.execute("SELECT count(*), count(DISTINCT date) FROM fact_model_daily").fetchone()
         finally:
             con.close()
-        _swap_in(home, target)
+        failpoint("rebuild-staged")
+        current = _current_dates(home)
+        if dates < current and not allow_loss:
+            raise RebuildRefused(
+                f"the rebuild would hold {dates} dates, the current warehouse {current}"
+                + (f" ({len(problems)} raw files could not be read: {problems[0]}{' …' if len(problems) > 1 else ''})"
+                   if problems else "")
+                + "; nothing was changed (use --allow-loss to swap it in anyway)"
+            )
+        RawArchive(home).record_run(run.journal())
+        write_atomic(home.root / INTENT_FILE, json.dumps({"staging": staging.name}).encode())
+        failpoint("rebuild-before-swap")
+        finish_interrupted_swap(home)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return RebuildResult(runs=len(runs), raw_files=replayed, dates=dates, fact_rows=fact_rows)
+        if not (home.root / INTENT_FILE).exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    recovered = sum(1 for raw in good if not raw.run_id)
+    return RebuildResult(raw_files=len(good), dates=dates, fact_rows=fact_rows, runs=len(history), problems=problems,
+                         recovered=recovered)
 
 
-def _carry_over_history(con, home: Home) -> None:
-    if not home.warehouse.exists():
-        return
-    con.execute("ATTACH ? AS previous (READ_ONLY)", [str(home.warehouse)])
+def finish_interrupted_swap(home: Home) -> list[str]:
+    """Complete a rebuild's swap that was cut short, and remove staging folders killed rebuilds left.
+
+    Idempotent; call under the writer lock. Returns one line per thing done.
+    """
+    notes = []
+    intent = home.root / INTENT_FILE
+    if intent.exists():
+        staging = home.root / json.loads(intent.read_text())["staging"]
+        staged = Home(home.root, out=staging)
+        if staged.lake.exists():
+            if home.lake.exists():
+                home.lake.rename(staging / "lake.previous")
+            staged.lake.rename(home.lake)
+        failpoint("rebuild-mid-swap")
+        if staged.warehouse.exists():
+            staged.warehouse.replace(home.warehouse)
+        intent.unlink()
+        notes.append("finished swapping in an interrupted rebuild")
+    for leftover in home.root.glob(f"{STAGING_PREFIX}*") if home.root.exists() else []:
+        shutil.rmtree(leftover, ignore_errors=True)
+    return notes
+
+
+def _read(archive: RawArchive, raw, problems: list[str]) -> pa.Table | None:
+    path = archive.root / raw.path
     try:
-        con.execute("INSERT INTO ingest_log SELECT * FROM previous.ingest_log")
+        return normalize_body(raw, archive.read_body(raw))
+    except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        problems.append(f"{path}: not a readable gzip file ({type(exc).__name__})")
+    except ContractError as exc:
+        problems.append(f"{path}: breaks the contract ({exc})")
+    return None
+
+
+def _split_days(table: pa.Table) -> list[pa.Table]:
+    return [table.filter(pc.equal(table["date"], pa.scalar(day, pa.date32()))).sort_by("model_permaslug")
+            for day in sorted(pc.unique(table["date"]).to_pylist())]
+
+
+def _old_history(home: Home) -> list[dict]:
+    """ingest_log rows of the current warehouse when it can be read (runs whose journal was lost), else none."""
+    try:
+        con = duckdb.connect(str(home.warehouse), read_only=True)
+    except (duckdb.Error, OSError):
+        return []
+    try:
+        cursor = con.execute("SELECT * FROM ingest_log WHERE flow <> 'rebuild'")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+    except duckdb.Error:
+        return []
     finally:
-        con.execute("DETACH previous")
+        con.close()
 
 
-def _swap_in(home: Home, staged: Home) -> None:
-    """Lake first: if we stop between the two steps, the next load repairs the warehouse from the lake."""
-    old_lake = staged.out / "lake.previous"
-    if home.lake.exists():
-        home.lake.rename(old_lake)
-    if staged.lake.exists():
-        staged.lake.rename(home.lake)
-    staged.warehouse.replace(home.warehouse)
+def _current_dates(home: Home) -> int:
+    """Dates the current warehouse holds, or 0 when it cannot be read (then the rebuild is the repair)."""
+    if not home.warehouse.exists():
+        return 0
+    try:
+        con = duckdb.connect(str(home.warehouse), read_only=True)
+    except (duckdb.Error, OSError):
+        return 0
+    try:
+        return con.execute("SELECT count(DISTINCT date) FROM fact_model_daily").fetchone()[0]
+    except duckdb.Error:
+        return 0
+    finally:
+        con.close()

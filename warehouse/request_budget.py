@@ -1,13 +1,14 @@
 """The Data API request budget shared by every run: 500 requests per UTC day, 30 per rolling minute.
 
-OpenRouter counts rankings-daily requests per account and day, so separate runs (the weekly schedule, a
-manual backfill, the CLI) must share one count. It is persisted in `$TOKENRANK_HOME/state/requests.json`
-(written atomically, read-modified-written under its own small file lock):
+OpenRouter counts Data API requests per account and day, so separate runs (the weekly schedule, a manual
+backfill, the CLI) and separate homes must share one count. It is persisted in `requests.json` under
+`warehouse.paths.state_dir()` (written atomically, read-modified-written under its own small file lock):
 
     {"days": {"YYYY-MM-DD": <requests that UTC day>}, "recent": [<unix seconds of recent requests>]}
 
 Limits come from `TOKENRANK_DAILY_REQUEST_BUDGET` / `TOKENRANK_REQUESTS_PER_MINUTE` (or the constructor).
-The public model catalogue is not a Data API endpoint and is not counted.
+The public model catalogue is not a Data API endpoint and is not counted. The live client charges the
+budget inside every request attempt, so retries count.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Callable
 from filelock import FileLock
 
 from warehouse.files import write_atomic
-from warehouse.paths import Home
+from warehouse.paths import state_dir
 
 DAILY_LIMIT = 500
 MINUTE_LIMIT = 30
@@ -35,6 +36,10 @@ DAYS_KEPT = 7
 
 class BudgetSpent(RuntimeError):
     """Today's (UTC) request budget is used up; the next request would exceed it."""
+
+
+class BudgetStateError(RuntimeError):
+    """The shared budget state file cannot be read; the message names it and says what to do."""
 
 
 @dataclass
@@ -70,18 +75,18 @@ def utc_day(unix_seconds: float) -> str:
 
 
 class RequestBudget:
-    """The persisted budget of one TOKENRANK_HOME."""
+    """The persisted budget of the API account (one state file shared by every home and process)."""
 
     def __init__(
         self,
-        home: Home,
         *,
+        path: Path | None = None,
         per_day: int | None = None,
         per_minute: int | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        self.path: Path = home.state / "requests.json"
+        self.path: Path = path or state_dir() / "requests.json"
         self.per_day = per_day if per_day is not None else int(os.environ.get(DAILY_ENV) or DAILY_LIMIT)
         self.per_minute = per_minute if per_minute is not None else int(os.environ.get(MINUTE_ENV) or MINUTE_LIMIT)
         if self.per_day < 0 or self.per_minute < 1:
@@ -116,17 +121,18 @@ class RequestBudget:
             self._sleep(wait)
             waited += wait
 
-    def add(self, count: int) -> None:
-        """Count requests already made (a client's retries beyond the one `acquire` counted)."""
-        if count > 0:
-            with self._lock:
-                self._write(record(self._read(), self._clock(), count))
-
     def _read(self) -> Usage:
         if not self.path.exists():
             return Usage()
-        data = json.loads(self.path.read_text())
-        return Usage(days={k: int(v) for k, v in data.get("days", {}).items()}, recent=[float(t) for t in data.get("recent", [])])
+        try:
+            data = json.loads(self.path.read_text())
+            return Usage(days={str(k): int(v) for k, v in data["days"].items()},
+                         recent=[float(t) for t in data["recent"]])
+        except (ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
+            raise BudgetStateError(
+                f"{self.path}: unreadable request-budget state ({type(exc).__name__}); delete it to start counting "
+                "afresh (today's requests are then not known)"
+            ) from None
 
     def _write(self, usage: Usage) -> None:
         write_atomic(self.path, (json.dumps({"days": usage.days, "recent": usage.recent}, sort_keys=True) + "\n").encode())

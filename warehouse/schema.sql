@@ -74,3 +74,18 @@ CREATE TABLE IF NOT EXISTS ingest_log (
     status           VARCHAR NOT NULL,   -- 'success' | 'failed'
     error            VARCHAR
 );
+
+-- The lake partition each loaded date came from, by file signature: lets a load read only changed partitions.
+CREATE TABLE IF NOT EXISTS lake_files (
+    date      DATE PRIMARY KEY,
+    size      BIGINT NOT NULL,
+    mtime_ns  BIGINT NOT NULL
+);
+
+-- Every date a validated response of a dataset asked for. A rankings-daily date asked for but without rows
+-- is an empty answer (see dq_days); it is fetched again by the next run.
+CREATE TABLE IF NOT EXISTS requested_dates (
+    dataset  VARCHAR NOT NULL,
+    date     DATE    NOT NULL,
+    PRIMARY KEY (dataset, date)
+);

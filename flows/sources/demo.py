@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flows.sources.base import MODELS_ENDPOINT, RANKINGS_ENDPOINT, FetchedResponse, Window, utc_now
+from transforms.responses import MODELS_ENDPOINT, RANKINGS_ENDPOINT, FetchedResponse
+
+from transforms.windows import Window, utc_now
 from flows.sources.demo_dataset import DEMO_LAST_DAY, models_payload, rankings_payload
 
 

@@ -7,7 +7,9 @@ Contract (see docs/openrouter-data-api.md in ../shared):
 - 429, 5xx, timeouts and connection failures are retried with jittered exponential backoff, honouring
   `Retry-After`, for at most `max_attempts` attempts; 401/403/400/other 4xx fail at once. Every failure is a
   one-line `SourceError` naming what failed.
-- At most `max_requests_per_minute` requests (retries included) start in any rolling 60 s.
+- Every Data API attempt (retries included) is charged to `limiter` (the account's shared per-minute pacing and
+  daily budget, `warehouse.request_budget.RequestBudget`) before it is sent; without one, a per-process pacer keeps
+  at most `max_requests_per_minute` starts in any rolling 60 s. `BudgetSpent` from the limiter ends the request.
 - The API key never appears in logs, exception text, `repr` or return values.
 """
 
@@ -32,14 +34,11 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from flows.sources.base import (
-    MODELS_ENDPOINT,
-    RANKINGS_ENDPOINT,
-    FetchedResponse,
-    SourceError,
-    Window,
-    utc_now,
-)
+from flows.sources.base import SourceError
+
+from transforms.responses import MODELS_ENDPOINT, RANKINGS_ENDPOINT, FetchedResponse
+
+from transforms.windows import Window, utc_now
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 USER_AGENT = "tokenrank/0.1 (+https://openrouter.ai/rankings)"
@@ -125,6 +124,7 @@ class OpenRouterClient:
         max_requests_per_minute: int = 30,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        limiter=None,
     ) -> None:
         """`backoff_base`/`backoff_max` are seconds; a `Retry-After` longer than `backoff_max` ends the retries.
 
@@ -140,6 +140,7 @@ class OpenRouterClient:
         self._backoff = wait_exponential_jitter(multiplier=backoff_base, max=backoff_max, jitter=backoff_base)
         self._sleep = sleep
         self._pacer = _Pacer(max_requests_per_minute, RATE_PERIOD_SECONDS, clock, sleep)
+        self._limiter = limiter
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
         self.requests_made = 0
@@ -204,7 +205,7 @@ class OpenRouterClient:
             for attempt in retrying:
                 with attempt:
                     attempt_number = attempt.retry_state.attempt_number
-                    response = self._attempt(url, params, headers, what, endpoint, attempt_number)
+                    response = self._attempt(url, params, headers, what, endpoint, attempt_number, authenticated)
         except _Retryable as failure:
             raise SourceError(
                 f"{what}: gave up after {attempt_number} attempt{'s' if attempt_number != 1 else ''} "
@@ -221,10 +222,11 @@ class OpenRouterClient:
         )
 
     def _attempt(
-        self, url: str, params: dict[str, str], headers: dict[str, str], what: str, endpoint: str, attempt: int
+        self, url: str, params: dict[str, str], headers: dict[str, str], what: str, endpoint: str, attempt: int,
+        data_api: bool,
     ) -> requests.Response:
         """Send one request; return a 200, raise `_Retryable` for a transient failure, `SourceError` otherwise."""
-        paced = self._pacer.acquire()
+        paced = (self._limiter if data_api and self._limiter is not None else self._pacer).acquire()
         self.requests_made += 1
         started = time.monotonic()
         try:

@@ -11,7 +11,9 @@ def make_source(name: str) -> RankingsSource:
     if name == "openrouter":
         from flows.sources.openrouter import OpenRouterClient
 
-        return OpenRouterClient.from_env()
+        from warehouse.request_budget import RequestBudget
+
+        return OpenRouterClient.from_env(limiter=RequestBudget())
     if name == "demo":
         from flows.sources.demo import DemoSource
 

@@ -9,10 +9,11 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows import progress
-from flows.backfill import backfill, plan_backfill, resume_command
+from flows import pipeline, progress
 from flows.cli import app
-from flows.sources.base import Window
+from flows.pipeline import resume_command
+from transforms.datasets.base import plan_range
+from warehouse.runs import RunStats
 from warehouse import published
 from warehouse.paths import Home
 from warehouse.writer_lock import WriterBusy, writer_lock
@@ -21,15 +22,11 @@ D = dt.date
 FIRST, LAST = D(2026, 6, 8), D(2026, 6, 21)  # what the fake serves
 
 
-def test_plan_backfill_skips_archived_dates_and_clamps():
-    archived = {D(2026, 6, 10), D(2026, 6, 11)}
-    plan = plan_backfill(D(2026, 6, 8), D(2026, 6, 30), archived=archived, last_complete_day=D(2026, 6, 21), window_days=5)
-    assert plan == [Window(D(2026, 6, 8), D(2026, 6, 9)), Window(D(2026, 6, 12), D(2026, 6, 16)), Window(D(2026, 6, 17), D(2026, 6, 21))]
-    assert plan_backfill(D(2026, 6, 10), D(2026, 6, 11), archived=archived, last_complete_day=D(2026, 6, 21)) == []
-    refetch = plan_backfill(D(2024, 12, 30), D(2025, 1, 2), archived={D(2025, 1, 1)}, last_complete_day=D(2026, 6, 21), refetch=True)
-    assert refetch == [Window(D(2025, 1, 1), D(2025, 1, 2))]
-    assert resume_command(D(2026, 6, 12), LAST, "openrouter", True) == (
-        "tokenrank backfill --start 2026-06-12 --end 2026-06-21 --source openrouter --refetch")
+def test_resume_command_starts_at_the_first_window_not_fetched():
+    plan = plan_range(FIRST, LAST, last_complete_day=LAST, window_days=5)
+    run = RunStats("r", "backfill", "openrouter", windows_done=[str(plan.windows[0])])
+    assert resume_command(LAST, "openrouter", True, run, plan) == (
+        "tokenrank backfill --start 2026-06-13 --end 2026-06-21 --source openrouter --refetch")
 
 
 def rankings_windows(server) -> list[tuple[str, str]]:
@@ -44,33 +41,39 @@ def loaded_dates(home: Home) -> int:
         con.close()
 
 
-@pytest.mark.flow
-def test_interrupted_backfill_resumes_and_a_finished_one_makes_no_request(prefect_server, fake_openrouter):
+def backfill(**params) -> dict:
+    return pipeline.backfill(**params).summary()
+
+
+def test_one_request_covers_up_to_366_days(fake_openrouter):
+    summary = backfill(start=FIRST, end=LAST)
+    assert rankings_windows(fake_openrouter) == [("2026-06-08", "2026-06-21")] and summary["requests"] == 1
+
+
+def test_interrupted_backfill_resumes_and_a_finished_one_makes_no_request(fake_openrouter):
     home = Home.from_env()
 
-    def crash_after_first_window(event: progress.WindowDone) -> None:
+    def crash_after_first_window(done: int, total: int, what: str) -> None:
         raise RuntimeError("killed after the first window")
 
     with progress.listening(crash_after_first_window), pytest.raises(RuntimeError, match="killed"):
         backfill(start=FIRST, end=LAST, window_days=5)
     assert rankings_windows(fake_openrouter) == [("2026-06-08", "2026-06-12")]
-    assert loaded_dates(home) == 5  # the finished window stays loaded (and published)
+    assert not home.lake.exists()  # nothing half-loaded; the response is kept in raw/
 
     summary = backfill(start=FIRST, end=LAST, window_days=5)
-    assert summary["windows_done"] == ["2026-06-13..2026-06-17", "2026-06-18..2026-06-21"]
-    assert rankings_windows(fake_openrouter)[1:] == [("2026-06-13", "2026-06-17"), ("2026-06-18", "2026-06-21")]
+    assert summary["windows_done"] == ["2026-06-08..2026-06-12", "2026-06-13..2026-06-17", "2026-06-18..2026-06-21"]
     assert loaded_dates(home) == 14
 
     before = len(fake_openrouter.requests)
     summary = backfill(start=FIRST, end=LAST, window_days=5)
-    assert summary["windows_planned"] == [] and len(fake_openrouter.requests) == before  # not even the catalogue
+    assert summary["windows"] == [] and len(fake_openrouter.requests) == before  # not even the catalogue
 
     backfill(start=D(2026, 6, 20), end=LAST, refetch=True)
     assert rankings_windows(fake_openrouter)[-1] == ("2026-06-20", "2026-06-21")
 
 
-@pytest.mark.flow
-def test_daily_budget_stops_cleanly_and_says_how_to_resume(prefect_server, fake_openrouter, monkeypatch):
+def test_daily_budget_stops_cleanly_and_says_how_to_resume(fake_openrouter, monkeypatch):
     monkeypatch.setenv("TOKENRANK_DAILY_REQUEST_BUDGET", "2")
     summary = backfill(start=FIRST, end=LAST, window_days=3)
     assert summary["stopped_by_budget"] and summary["windows_done"] == ["2026-06-08..2026-06-10", "2026-06-11..2026-06-13"]
@@ -84,8 +87,7 @@ def test_daily_budget_stops_cleanly_and_says_how_to_resume(prefect_server, fake_
     assert len(fake_openrouter.rankings_requests()) == 2
 
 
-@pytest.mark.flow
-def test_a_second_writer_waits_for_the_first(prefect_server, fake_openrouter, monkeypatch):
+def test_a_second_writer_waits_for_the_first(fake_openrouter, monkeypatch):
     home = Home.from_env()
     monkeypatch.setenv("TOKENRANK_WRITER_LOCK_TIMEOUT", "1")
     with writer_lock(home):  # another run is writing: this one gives up after 1 s, having changed nothing
@@ -113,3 +115,16 @@ def test_a_second_writer_waits_for_the_first(prefect_server, fake_openrouter, mo
         assert con.execute("SELECT count(DISTINCT date) FROM fact_model_daily").fetchone()[0] == 2
     finally:
         con.close()
+
+
+@pytest.mark.flow
+def test_the_prefect_flow_runs_the_same_backfill_and_leaves_a_summary_artifact(prefect_server, fake_openrouter):
+    from prefect import get_client
+
+    from flows.backfill import backfill as backfill_flow
+
+    summary = backfill_flow(start=FIRST, end=LAST)
+    assert summary["requests"] == 1 and summary["dates_loaded"] == 14
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts()
+    assert any(a.key == "backfill-summary" and "| 1/1 | 1 | 14 |" in a.data for a in artifacts)

@@ -1,4 +1,5 @@
-"""The weekly flow, whole, against the session's real Prefect server and the fake OpenRouter on loopback."""
+"""The weekly run, whole, against the fake OpenRouter on loopback: in-process (as `tokenrank run` runs it without
+a Prefect server), and through the Prefect flow on the session's real server where orchestration matters."""
 
 from __future__ import annotations
 
@@ -11,15 +12,14 @@ from typer.testing import CliRunner
 from tests.helpers import snapshot
 from warehouse.paths import Home
 
-pytestmark = pytest.mark.flow
 END = dt.date(2026, 6, 21)
 
 
 @pytest.fixture
-def weekly(prefect_server):
-    from flows.weekly import weekly_rankings
+def weekly():
+    from flows import pipeline
 
-    return weekly_rankings
+    return lambda **params: pipeline.weekly(**params).summary()
 
 
 def fact_summary(home) -> tuple:
@@ -35,7 +35,7 @@ def test_weekly_run_loads_the_real_sample_exactly_and_reruns_identically(home, f
     summary = weekly(source="openrouter", end_date=END, lookback_days=14)
     expected_tokens = sum(int(r["total_tokens"]) for r in sample_payload["data"])
     assert fact_summary(home) == (714, 14, expected_tokens)
-    assert (summary["dates_loaded"], summary["inserted"], summary["raw_files"]) == (14, 714, 2)
+    assert (summary["dates_loaded"], summary["inserted"], len(summary["raw_files"]), summary["requests"]) == (14, 714, 2, 1)
     assert [r.params for r in fake_openrouter.rankings_requests()] == [{"start_date": "2026-06-08", "end_date": "2026-06-21"}]
     before = snapshot(Home(home).warehouse)
     again = weekly(source="openrouter", end_date=END, lookback_days=14)
@@ -94,7 +94,10 @@ def test_transient_faults_are_retried_and_the_run_succeeds(home, fake_openrouter
     assert len(fake_openrouter.rankings_requests()) == 2
 
 
-def test_the_key_is_never_written_anywhere(home, fake_openrouter, weekly, prefect_server):
+@pytest.mark.flow
+def test_the_key_is_never_written_anywhere(home, fake_openrouter, prefect_server):
+    from flows.weekly import weekly_rankings as weekly
+
     fake_openrouter.inject("status", code=401)
     with pytest.raises(Exception):
         weekly(source="openrouter", end_date=END, lookback_days=7)
@@ -105,7 +108,7 @@ def test_the_key_is_never_written_anywhere(home, fake_openrouter, weekly, prefec
     assert not [p for p in prefect_server["home"].rglob("*") if p.is_file() and key in p.read_bytes()]
 
 
-def test_cli_run_prints_what_it_loaded_and_exits_nonzero_on_failure(home, fake_openrouter, prefect_server):
+def test_cli_run_prints_what_it_loaded_and_exits_nonzero_on_failure(home, fake_openrouter):
     from flows.cli import app
 
     result = CliRunner().invoke(app, ["run", "--end-date", "2026-06-21", "--lookback-days", "7"])

@@ -10,7 +10,8 @@ from tests.transforms.conftest import seed_country_weeks
 from warehouse.materialize import DerivedTableCycleError, dependency_order, derived_sql, derived_tables
 
 TABLES = {"daily_totals", "weekly_calendar", "model_weekly_origin", "weekly_totals", "weekly_model_usage",
-          "weekly_author_usage", "weekly_country_usage", "leadership_streaks", "growth_rates", "dq_unattributed"}
+          "weekly_author_usage", "weekly_country_usage", "leadership_streaks", "growth_rates", "dq_unattributed",
+          "dq_days"}
 
 
 def test_every_sql_file_is_a_table_built_after_what_it_reads():

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flows.sources.base import Window
+from transforms.windows import Window
 from tests.helpers import day_rows, payload, response
 from warehouse import ingest
 from warehouse.paths import Home
+from warehouse.runs import RunStats
+from warehouse.session import commit_run
 
 DAYS = [dt.date(2026, 3, 30), dt.date(2026, 3, 31), dt.date(2026, 4, 2)]
 TOKENS = {"qwen/qwen3.6-plus-04-02:free": 4_600_000_000_000, "xiaomi/mimo-v2-pro-20260318": 3_080_000_000_000}
 
 
 def load_days(home: Home, days=DAYS, run_id: str = "r1") -> None:
-    """Archive, lake and load one response per day, as the flows do."""
-    run = ingest.RunInfo(run_id, "weekly", "test", days[0], days[-1])
+    """Archive, lake and load one response per day, as the flows do (the write session publishes a copy)."""
+    run = RunStats(run_id, "weekly", "test", days[0], days[-1])
     raws = []
     for day in days:
         window = Window(day, day)
         body = payload(day_rows(day, TOKENS, other=1_000_000_000), day, day)
         raws.append(ingest.archive_response(home, response(body, window), run_id))
     tables = [ingest.normalize_archived(home, raw) for raw in raws]
-    ingest.write_lake(home, run, tables, raws)
-    ingest.load_warehouse(home, run, raw_files=raws)
+    commit_run(home, run, tables=tables, raws=raws)

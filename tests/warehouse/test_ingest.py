@@ -8,12 +8,15 @@ import shutil
 import duckdb
 import pytest
 
-from flows.sources.base import Window
+from transforms.windows import Window
 from tests.helpers import day_rows, payload, response, snapshot
 from transforms.contract import ContractError
 from warehouse import ingest
+from warehouse.lake import Lake
 from warehouse.paths import Home
 from warehouse.rebuild import rebuild
+from warehouse.runs import RunStats
+from warehouse.session import commit_run, record_failure
 
 D1, D2, D3 = dt.date(2026, 3, 30), dt.date(2026, 3, 31), dt.date(2026, 4, 1)
 W12, W23 = Window(D1, D2), Window(D2, D3)
@@ -33,16 +36,16 @@ BASE = {
 
 def run_once(home: Home, run_id: str, *bodies: tuple[Window, dict | bytes], crash_before_load=False):
     """What the flow does, step by step."""
-    run = ingest.RunInfo(run_id, "weekly", "test", bodies[0][0].start, bodies[-1][0].end)
+    run = RunStats(run_id, "weekly", "test", bodies[0][0].start, bodies[-1][0].end)
     raws = [ingest.archive_response(home, response(b, w), run_id) for w, b in bodies]
     try:
         tables = [ingest.normalize_archived(home, raw) for raw in raws]
-        ingest.write_lake(home, run, tables, raws)
         if crash_before_load:
+            Lake(home).write(tables)
             return None
-        return ingest.load_warehouse(home, run, raw_files=raws)
+        return commit_run(home, run, tables=tables, raws=raws)
     except Exception as exc:
-        ingest.record_failure(home, run, exc)
+        record_failure(home, run, exc)
         raise
 
 
@@ -57,10 +60,10 @@ def fact(home: Home) -> list[tuple]:
 def test_first_load_and_identical_rerun(tmp_path):
     home = Home(tmp_path)
     stats = run_once(home, "r1", (W12, body(W12, BASE)))
-    assert (stats.inserted, stats.updated, stats.restatements, stats.dates) == (8, 0, 0, [D1, D2])
+    assert (stats.inserted, stats.updated, stats.restatements, stats.dates_loaded) == (8, 0, 0, 2)
     before = snapshot(home.warehouse)
     again = run_once(home, "r2", (W12, body(W12, BASE)))
-    assert (again.inserted, again.updated, again.dates) == (0, 0, [])
+    assert (again.inserted, again.updated, again.dates_loaded) == (0, 0, 0)
     assert snapshot(home.warehouse) == before
     assert len(list((tmp_path / "raw").rglob("*.json.gz"))) == 2  # the re-fetch is archived all the same
     con = duckdb.connect(str(home.warehouse), read_only=True)
@@ -142,7 +145,7 @@ def test_rebuild_equals_incremental_table_for_table(tmp_path):
     incremental = snapshot(home.warehouse)
     shutil.copy(home.warehouse, tmp_path / "incremental.duckdb")
     result = rebuild(home)
-    assert (result.runs, result.dates) == (2, 3)
+    assert (result.runs, result.dates) == (3, 3)  # runs in the history: r1, r2 and the failed r3
     assert snapshot(home.warehouse) == incremental
     assert incremental["restatements"] and incremental["fact_model_daily"]
     con = duckdb.connect(str(home.warehouse), read_only=True)

@@ -14,11 +14,11 @@ def table(tokens: int, as_of: str, raw_file: str):
     return normalize_rankings(json.dumps(payload(rows, D1, D2, as_of=as_of)).encode(), raw_file=raw_file)
 
 
-def test_one_partition_per_date_hive_style(tmp_path):
+def test_one_partition_per_date_flat_files(tmp_path):
     lake = Lake(Home(tmp_path))
     result = lake.write([table(5, "2026-04-06T02:00:00Z", "f1")])
     assert result.written == [D1, D2]
-    assert (tmp_path / "lake/rankings_daily/date=2026-03-30/part.parquet").exists()
+    assert (tmp_path / "lake/rankings_daily/2026-03-30.parquet").exists()
     assert lake.dates() == [D1, D2]
     assert lake.read(D1)["total_tokens"].to_pylist() == [5, 1]
 

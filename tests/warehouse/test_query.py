@@ -83,7 +83,7 @@ def test_cli_status_shows_gaps_and_runs(loaded):
 
 
 def test_cli_status_names_the_latest_quarantined_response(loaded):
-    from flows.sources.base import Window
+    from transforms.windows import Window
     from tests.helpers import response
     from warehouse.raw_archive import RawArchive
 

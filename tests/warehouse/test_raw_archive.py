@@ -2,10 +2,10 @@ import datetime as dt
 import gzip
 import hashlib
 
-from flows.sources.base import Window
+from transforms.windows import Window
 from tests.helpers import day_rows, payload, response
 from warehouse.paths import Home
-from warehouse.raw_archive import RawArchive, RunRecord
+from warehouse.raw_archive import RawArchive
 
 W = Window(dt.date(2026, 3, 30), dt.date(2026, 3, 30))
 
@@ -34,8 +34,23 @@ def test_quarantine_moves_body_and_keeps_reason(tmp_path):
     assert moved.path.startswith("quarantine/")
 
 
-def test_run_journal_in_commit_order(tmp_path):
+def test_run_journal_in_start_order_and_unreadable_ones_named(tmp_path):
     archive = RawArchive(Home(tmp_path))
-    archive.record_run(RunRecord("b", "weekly", "demo", "2026-04-06T03:00:00Z", ["x"]))
-    archive.record_run(RunRecord("a", "weekly", "demo", "2026-04-06T02:00:00Z", ["y"]))
-    assert [r.run_id for r in archive.runs()] == ["a", "b"]
+    archive.record_run({"run_id": "b", "flow": "weekly", "source": "demo", "started_at": "2026-04-06T03:00:00"})
+    archive.record_run({"run_id": "a", "flow": "weekly", "source": "demo", "started_at": "2026-04-06T02:00:00"})
+    (tmp_path / "raw/runs/c.json").write_text("{not json")
+    rows, problems = archive.runs()
+    assert [r["run_id"] for r in rows] == ["a", "b"]
+    assert len(problems) == 1 and "raw/runs/c.json" in problems[0] and "\n" not in problems[0]
+
+
+def test_a_body_whose_manifest_is_lost_is_identified_by_its_name(tmp_path):
+    archive = RawArchive(Home(tmp_path))
+    body = payload(day_rows(W.start, {"a/b": 5}, other=1), W.start, W.end)
+    kept = archive.store(response(body, W, dt.datetime(2026, 4, 6, 3)), run_id="r1")
+    (tmp_path / "raw" / kept.path.replace(".json.gz", ".manifest.json")).unlink()
+    (tmp_path / "raw/rankings-daily/2026/04/garbage.json.gz").write_bytes(b"x")
+    records, problems = archive.bodies("rankings-daily")
+    assert [(r.file_id, r.window, r.as_of, r.rows, r.sha256, r.fetched_at) for r in records] == [
+        (kept.file_id, W, kept.as_of, 2, kept.sha256, kept.fetched_at)]
+    assert len(problems) == 1 and "garbage.json.gz" in problems[0]

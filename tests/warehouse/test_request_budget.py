@@ -3,8 +3,7 @@ import datetime as dt
 import pytest
 
 from tests.helpers import FakeTime
-from warehouse.paths import Home
-from warehouse.request_budget import BudgetSpent, RequestBudget, Usage, record, utc_day, wait_before_next
+from warehouse.request_budget import BudgetSpent, BudgetStateError, RequestBudget, Usage, record, utc_day, wait_before_next
 
 NOON = dt.datetime(2026, 6, 22, 12, tzinfo=dt.timezone.utc).timestamp()
 
@@ -25,11 +24,11 @@ def test_record_keeps_a_week_of_days_and_a_minute_of_starts():
 
 def test_budget_is_shared_through_the_state_file(tmp_path):
     clock = FakeTime(NOON)
-    home = Home(tmp_path)
-    first = RequestBudget(home, per_day=3, per_minute=30, clock=clock.clock, sleep=clock.sleep)
+    state = tmp_path / "requests.json"
+    first = RequestBudget(path=state, per_day=3, per_minute=30, clock=clock.clock, sleep=clock.sleep)
     first.acquire()
-    first.add(1)  # a retry the client made
-    second = RequestBudget(home, per_day=3, per_minute=30, clock=clock.clock, sleep=clock.sleep)  # another run
+    first.acquire()  # a retry the client made is charged like any attempt
+    second = RequestBudget(path=state, per_day=3, per_minute=30, clock=clock.clock, sleep=clock.sleep)  # another run
     assert second.used_today() == 2 and second.remaining_today() == 1
     second.acquire()
     with pytest.raises(BudgetSpent, match=r"daily request budget \(3\) spent for 2026-06-22"):
@@ -41,7 +40,7 @@ def test_budget_is_shared_through_the_state_file(tmp_path):
 
 def test_acquire_paces_to_the_per_minute_limit(tmp_path):
     clock = FakeTime(NOON)
-    budget = RequestBudget(Home(tmp_path), per_day=500, per_minute=2, clock=clock.clock, sleep=clock.sleep)
+    budget = RequestBudget(path=tmp_path / "r.json", per_day=500, per_minute=2, clock=clock.clock, sleep=clock.sleep)
     for _ in range(3):
         budget.acquire()
     assert clock.sleeps == [pytest.approx(60.0)]
@@ -50,5 +49,26 @@ def test_acquire_paces_to_the_per_minute_limit(tmp_path):
 def test_limits_come_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("TOKENRANK_DAILY_REQUEST_BUDGET", "3")
     monkeypatch.setenv("TOKENRANK_REQUESTS_PER_MINUTE", "7")
-    budget = RequestBudget(Home(tmp_path))
+    budget = RequestBudget(path=tmp_path / "r.json")
     assert (budget.per_day, budget.per_minute) == (3, 7)
+
+
+def test_the_budget_belongs_to_the_account_not_to_a_home(tmp_path, monkeypatch):
+    """Two homes, one state directory: their requests add up."""
+    monkeypatch.setenv("TOKENRANK_STATE_DIR", str(tmp_path / "state"))
+    clock = FakeTime(NOON)
+    for home in ("a", "b"):
+        monkeypatch.setenv("TOKENRANK_HOME", str(tmp_path / home))
+        RequestBudget(per_day=2, clock=clock.clock, sleep=clock.sleep).acquire()
+    with pytest.raises(BudgetSpent):
+        RequestBudget(per_day=2, clock=clock.clock, sleep=clock.sleep).acquire()
+    assert (tmp_path / "state/requests.json").exists() and not (tmp_path / "a").exists()
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"days": [1, 2]}', b'{"days": {"x": "y"}, "recent": []}'])
+def test_garbage_state_is_a_one_line_error_naming_the_file(tmp_path, garbage):
+    state = tmp_path / "requests.json"
+    state.write_bytes(garbage)
+    with pytest.raises(BudgetStateError) as info:
+        RequestBudget(path=state).acquire()
+    assert str(state) in str(info.value) and "\n" not in str(info.value)

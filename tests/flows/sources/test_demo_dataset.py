@@ -13,7 +13,9 @@ from collections import defaultdict
 
 import pytest
 
-from flows.sources.base import MODELS_ENDPOINT, RANKINGS_ENDPOINT, Window
+from transforms.responses import MODELS_ENDPOINT, RANKINGS_ENDPOINT
+
+from transforms.windows import Window
 from flows.sources.demo import DemoSource
 from flows.sources.demo_dataset import (
     DEMO_AS_OF,

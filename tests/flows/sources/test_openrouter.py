@@ -10,7 +10,11 @@ import logging
 import pytest
 import requests
 
-from flows.sources.base import MODELS_ENDPOINT, RANKINGS_ENDPOINT, SourceError, Window
+from flows.sources.base import SourceError
+
+from transforms.responses import MODELS_ENDPOINT, RANKINGS_ENDPOINT
+
+from transforms.windows import Window
 from flows.sources.openrouter import DEFAULT_BASE_URL, OpenRouterClient, parse_retry_after
 from tests.conftest import FAKE_TODAY
 from tests.fake_openrouter import BODY_FAULTS, contract_order

@@ -1,0 +1,86 @@
+"""The one write session every flow and CLI command uses.
+
+    writer lock → prepare the home (finish an interrupted rebuild swap, clean up, claim/migrate) → lake →
+    one transaction (facts, restatements, reference, derived tables, the run's ingest_log row) → run journal
+    → publish the read-only copy
+
+Every step is idempotent and the next session repairs whatever a crash left: partitions written to the lake
+but not loaded are loaded (the loader reads every partition whose file changed), and the copy is published
+again. A failed run changes nothing but its own ingest_log row and journal.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from warehouse import db, published
+from warehouse.failpoints import failpoint
+from warehouse.home import HomeMismatch, claim
+from warehouse.ingest import finished, load_warehouse, log_runs, requested
+from warehouse.lake import Lake
+from warehouse.paths import Home
+from warehouse.raw_archive import RawArchive, RawFile
+from warehouse.rebuild import finish_interrupted_swap
+from warehouse.runs import RunStats
+from warehouse.writer_lock import WriterBusy, writer_lock
+
+
+def commit_run(
+    home: Home, run: RunStats, *, tables: list[pa.Table] = (), raws: list[RawFile] = (),
+    catalogue: pa.Table | None = None,
+) -> RunStats:
+    """Write a run's validated tables and load them (or, with none, repair and refresh): see the module doc."""
+    with writer_lock(home):
+        run.notes += prepare(home, run.source)
+        lake = Lake(home).write(list(tables))
+        run.lake_written, run.lake_unchanged, run.lake_stale = len(lake.written), len(lake.unchanged), len(lake.stale)
+        failpoint("after-lake")
+        con = db.connect(home.warehouse)
+        try:
+            with db.transaction(con):
+                load_warehouse(con, home, requested_dates=requested(list(raws)), catalogue=catalogue, run=run)
+                log_runs(con, [finished(run, "success").log_row()])
+        finally:
+            con.close()
+        failpoint("after-commit")
+        RawArchive(home).record_run(run.journal())
+        failpoint("after-journal")
+        published.publish(home)
+        failpoint("after-publish")
+    return run
+
+
+def prepare(home: Home, source: str) -> list[str]:
+    """Under the writer lock: finish what a killed rebuild left, then claim the home for `source`."""
+    notes = finish_interrupted_swap(home)
+    return notes + claim(home, source)
+
+
+def record_failure(home: Home, run: RunStats, error: BaseException) -> str | None:
+    """Log a failed run (ingest_log row, journal, published copy); returns why it could not, else None.
+
+    Nothing is recorded in a home that holds another source's data.
+    """
+    if isinstance(error, (HomeMismatch, WriterBusy)):
+        return None
+    finished(run, "failed", one_line(error))
+    try:
+        with writer_lock(home):
+            RawArchive(home).record_run(run.journal())
+            if not home.warehouse.exists():
+                return None
+            con = db.connect(home.warehouse)
+            try:
+                with db.transaction(con):
+                    log_runs(con, [run.log_row()])
+            finally:
+                con.close()
+            published.publish(home)
+    except Exception as exc:  # the failure itself is what matters; say why it could not be logged
+        return one_line(exc)
+    return None
+
+
+def one_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
