@@ -86,7 +86,7 @@ def _through_prefect() -> bool:
 
 def _fail(exc: BaseException) -> typer.Exit:
     """One line on stderr, the exit code of the README; the traceback only with --verbose."""
-    from transforms.datasets.base import RangeOutsideData
+    from transforms.datasets.base import BadRange
     from warehouse.home import HomeError, HomeMismatch
     from warehouse.request_budget import BudgetSpent
     from warehouse.writer_lock import WriterBusy
@@ -99,7 +99,7 @@ def _fail(exc: BaseException) -> typer.Exit:
         return typer.Exit(EXIT_BUSY)
     if isinstance(exc, BudgetSpent):
         return typer.Exit(EXIT_BUDGET_SPENT)
-    if isinstance(exc, (RangeOutsideData, HomeMismatch, HomeError, ValueError)):
+    if isinstance(exc, (BadRange, HomeMismatch, HomeError)):
         return typer.Exit(EXIT_USAGE)
     return typer.Exit(EXIT_FAILED)
 
@@ -108,7 +108,7 @@ def _progress_bar(label: str):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(TextColumn(f"[bold]{label}[/] {{task.description}}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=err, transient=True)
+                    TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
 
 
 def _execute(kind: str, **params) -> dict:

@@ -23,6 +23,7 @@ from transforms.quality import day_quality
 from transforms.windows import MAX_WINDOW_DAYS, Window
 from warehouse import ingest, session
 from warehouse.coverage import held_dates
+from warehouse.failpoints import failpoint
 from warehouse.home import check_source
 from warehouse.paths import Home
 from warehouse.raw_archive import RawFile
@@ -154,6 +155,7 @@ def ingest_plan(
 
 def _fetch(home: Home, src: RankingsSource, window: Window, run_id: str) -> RawFile:
     raw = ingest.archive_response(home, src.fetch_rankings(window), run_id)
+    failpoint("after-archive")
     log().info("fetched rankings-daily %s: %s rows, as_of %s (%s)", window, raw.rows, raw.as_of, raw.file_id)
     return raw
 

@@ -10,7 +10,8 @@ matching requests (`endpoint=None` matches any):
   `timeout` (answer only after `seconds`, default 1.0), `reset` (close the connection abruptly, no response);
 - on the next 200 (body mutations): `truncated_json`, `html`, `extra_key` (`where`: "row", "top" or "both"),
   `missing_key`, `tokens_non_numeric`, `tokens_negative`, `tokens_float`, `tokens_overflow`,
-  `date_outside_window`, `two_other_rows`, `duplicate_row`, `version` (`value`, default "v2").
+  `date_outside_window`, `two_other_rows`, `duplicate_row`, `version` (`value`, default "v2"), `empty_data`,
+  `drop_last_days` (`days`, default 1), `short_day` (the first day keeps its first `rows`, default 10, no `other`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ BODY_FAULTS = {
     "two_other_rows",
     "duplicate_row",
     "version",
+    "empty_data",
+    "drop_last_days",
+    "short_day",
 }
 
 DEFAULT_MODELS = [
@@ -313,6 +317,15 @@ def _mutate(fault: str, opts: dict, payload: dict, start: dt.date, end: dt.date)
         data.insert(1, dict(data[0]))
     elif fault == "version":
         payload["meta"]["version"] = opts.get("value", "v2")
+    elif fault == "empty_data":
+        payload["data"] = []
+    elif fault == "drop_last_days":
+        cut = (end - dt.timedelta(days=opts.get("days", 1))).isoformat()
+        payload["data"] = [row for row in data if row["date"] <= cut]
+    elif fault == "short_day":
+        first = data[0]["date"]
+        kept = [row for row in data if row["date"] == first][: opts.get("rows", 10)]
+        payload["data"] = kept + [row for row in data if row["date"] != first]
     body = json.dumps(payload).encode()
     if fault == "truncated_json":
         body = body[: len(body) // 2]
@@ -350,7 +363,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send_error(opts["code"], opts.get("message", f"injected HTTP {opts['code']}"), headers)
 
         if endpoint == "models":
-            return self._send(200, json.dumps({"data": fake.models}).encode())
+            body = json.dumps({"data": fake.models}).encode()
+            fault = fake._take_fault(endpoint, {"truncated_json", "html"})
+            if fault is not None:
+                body = body[: len(body) // 2] if fault[0] == "truncated_json" else b"<html><body>oops</body></html>"
+            return self._send(200, body)
 
         if auth != f"Bearer {fake.key}":
             return self._send_error(401, "No auth credentials found" if auth is None else "Invalid API key")

@@ -36,7 +36,11 @@ class Dataset:
         return self.citation.format(as_of=as_of)
 
 
-class RangeOutsideData(ValueError):
+class BadRange(ValueError):
+    """A requested date range that cannot be planned (start after end); the message says why."""
+
+
+class RangeOutsideData(BadRange):
     """A requested date range that lies entirely before the dataset's floor or after its last complete day."""
 
 
@@ -70,11 +74,11 @@ def plan_range(
     """Windows of at most `window_days` days covering every date of [start, end] not in `have`.
 
     The range is clamped to [DATASET_FLOOR, last_complete_day]; a clamp is reported in `clamped`. A range
-    with no day inside that span raises `RangeOutsideData`; `start > end` raises ValueError. Each contiguous
+    with no day inside that span raises `RangeOutsideData`; `start > end` raises `BadRange`. Each contiguous
     run of missing dates becomes ⌈days / window_days⌉ windows.
     """
     if start > end:
-        raise ValueError(f"start {start} is after end {end}")
+        raise BadRange(f"start {start} is after end {end}")
     if end < DATASET_FLOOR or start > last_complete_day:
         raise RangeOutsideData(
             f"{start}..{end} lies outside the data ({DATASET_FLOOR}..{last_complete_day}): nothing to fetch"
