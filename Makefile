@@ -3,6 +3,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin
 export TOKENRANK_HOME ?= $(CURDIR)/.tokenrank
+export TOKENRANK_DEMO_HOME ?= $(CURDIR)/.tokenrank-demo
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
@@ -35,4 +36,4 @@ lock: install
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .tokenrank .prefect
+	rm -rf $(VENV) .tokenrank .tokenrank-demo .prefect

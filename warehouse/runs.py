@@ -16,8 +16,8 @@ LOG_COLUMNS = ("run_id", "flow", "source", "window_start", "window_end", "starte
 class RunStats:
     """A pipeline run (weekly, backfill, rebuild): identity, what it fetched and what it changed.
 
-    Row counts are fact rows of the warehouse (`inserted`/`updated`/`unchanged`/`deleted` in the dates it
-    reloaded); `lake_*` count date partitions; `empty_dates` are requested dates the API returned no rows for,
+    Row counts are fact rows of the warehouse: `inserted`/`updated`/`deleted` in the dates it reloaded, and
+    `unchanged` the fetched rows it already held as they are; `lake_*` count date partitions; `empty_dates` are requested dates the API returned no rows for,
     `short_dates` dates with fewer than 51 rows or no `other` row.
     """
 

@@ -39,6 +39,9 @@ def commit_run(
         try:
             with db.transaction(con):
                 load_warehouse(con, home, requested_dates=requested(list(raws)), catalogue=catalogue, run=run)
+                # rows fetched that the warehouse already held as they are (reloaded or not), so the lake's and the
+                # warehouse's "unchanged" tell the same story
+                run.unchanged = max(sum(t.num_rows for t in tables) - run.inserted - run.updated, 0)
                 log_runs(con, [finished(run, "success").log_row()])
         finally:
             con.close()
