@@ -96,7 +96,8 @@ def backfill(
     src = make_source(source)
     plan = plan_range(start, end, last_complete_day=src.last_complete_day(),
                       have=frozenset() if refetch else held_dates(home), window_days=window_days)
-    run = ingest_plan(home, src, plan, "backfill", progress=progress, with_catalogue=bool(plan.windows))
+    run = ingest_plan(home, src, plan, "backfill", progress=progress, with_catalogue=bool(plan.windows),
+                      partial=True)
     if run.stopped_by_budget:
         run.resume_command = resume_command(plan.effective.end, source, refetch, run, plan)
     return run
@@ -111,11 +112,12 @@ def resume_command(end: dt.date, source: str, refetch: bool, run: RunStats, plan
 
 def ingest_plan(
     home: Home, src: RankingsSource, plan: RangePlan, flow: str, *, progress: Progress | None = None,
-    with_catalogue: bool = True,
+    with_catalogue: bool = True, partial: bool = False,
 ) -> RunStats:
     """Fetch and archive every planned window, validate them all, then commit them in one write session.
 
-    Any failure records a 'failed' run and re-raises; the warehouse stays as it was.
+    Any failure records a 'failed' run and re-raises; the warehouse stays as it was. When the daily budget runs
+    out, a `partial` run (a backfill) loads what it fetched and sets `stopped_by_budget`; any other run fails.
     """
     logger = log()
     progress = progress or report_progress
@@ -130,6 +132,8 @@ def ingest_plan(
             try:
                 raws.append(step("fetch-and-archive", _fetch, home, src, window, run.run_id))
             except BudgetSpent as exc:
+                if not partial:
+                    raise
                 run.stopped_by_budget = True
                 logger.warning("%s: stopping after %d of %d windows", exc, index - 1, len(plan.windows))
                 break

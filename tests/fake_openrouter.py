@@ -52,10 +52,10 @@ BODY_FAULTS = {
     "two_other_rows",
     "duplicate_row",
     "version",
-    "empty_data",
-    "drop_last_days",
-    "short_day",
 }
+INCOMPLETE_FAULTS = {"empty_data", "drop_last_days", "short_day"}
+"""Body faults that keep the contract but leave days out or short (a 200 that lacks data)."""
+BODY_FAULTS |= INCOMPLETE_FAULTS
 
 DEFAULT_MODELS = [
     {

@@ -117,3 +117,20 @@ def test_cli_run_prints_what_it_loaded_and_exits_nonzero_on_failure(home, fake_o
     fake_openrouter.inject("status", code=403)
     failed = CliRunner().invoke(app, ["run", "--end-date", "2026-06-21", "--lookback-days", "7"])
     assert failed.exit_code == 1 and "OPENROUTER_API_KEY is missing or invalid" in failed.output
+
+
+@pytest.mark.flow
+def test_with_a_server_configured_the_cli_runs_the_prefect_flow(home, fake_openrouter, prefect_server):
+    from prefect import get_client
+
+    from flows.cli import app
+
+    def weekly_runs() -> int:
+        with get_client(sync_client=True) as client:
+            names = {f.id: f.name for f in client.read_flows()}
+            return sum(1 for r in client.read_flow_runs() if names.get(r.flow_id) == "weekly-rankings")
+
+    before = weekly_runs()
+    result = CliRunner().invoke(app, ["run", "--end-date", "2026-06-21", "--lookback-days", "7"])
+    assert result.exit_code == 0, result.output
+    assert weekly_runs() == before + 1
