@@ -91,20 +91,15 @@ def reference(tmp_path, fake_openrouter):
 
 
 @pytest.mark.parametrize("point", SESSION_POINTS)
-def test_a_kill_at_each_step_of_a_backfill_then_a_rerun_converges(tmp_path, reference, point):
+@pytest.mark.parametrize("step", [do_backfill, do_run], ids=["backfill", "run"])
+def test_a_kill_at_each_step_then_a_rerun_converges(tmp_path, reference, step, point):
     home = Home(tmp_path / "crashed")
-    assert killed(do_backfill, home, point) == -signal.SIGKILL
-    do_backfill(home)
-    do_run(home)
-    assert tables(home) == reference
-
-
-@pytest.mark.parametrize("point", SESSION_POINTS)
-def test_a_kill_at_each_step_of_a_weekly_run_then_a_rerun_converges(tmp_path, reference, point):
-    home = Home(tmp_path / "crashed")
-    do_backfill(home)
-    assert killed(do_run, home, point) == -signal.SIGKILL
-    do_run(home)
+    if step is do_run:
+        do_backfill(home)
+    assert killed(step, home, point) == -signal.SIGKILL
+    step(home)
+    if step is do_backfill:
+        do_run(home)
     assert tables(home) == reference
 
 

@@ -33,3 +33,19 @@ def test_same_snapshot_keeps_partition_newer_replaces_older_never_does(tmp_path)
     older = lake.write([table(4, "2026-04-05T02:00:00Z", "f4")])
     assert older.stale == [D1, D2] and lake.read(D1)["raw_file"][0].as_py() == "f3"
     assert not list((tmp_path / "lake").rglob("*.tmp"))
+
+
+def test_every_reader_opens_the_lake_folder_with_no_options(tmp_path):
+    import duckdb
+    import pandas as pd
+    import pyarrow.dataset as ds
+
+    Lake(Home(tmp_path)).write([table(5, "2026-04-06T02:00:00Z", "f1")])
+    folder = tmp_path / "lake/rankings_daily"
+    frame = pd.read_parquet(folder)
+    assert sorted(zip(frame["date"], frame["model_permaslug"], frame["total_tokens"])) == [
+        (D1, "a/m", 5), (D1, "other", 1), (D2, "a/m", 7), (D2, "other", 1)]
+    assert ds.dataset(folder).to_table().num_rows == 4
+    con = duckdb.connect()
+    assert con.execute(f"SELECT count(*), sum(total_tokens) FROM read_parquet('{folder}/*.parquet', "
+                       "hive_partitioning = true)").fetchone() == (4, 14)
