@@ -39,7 +39,8 @@ class Window:
 class FetchedResponse:
     """One HTTP response body as received, plus what is needed to archive it.
 
-    `params` never holds credentials; `fetched_at` is naive UTC.
+    `params` never holds credentials; `fetched_at` is naive UTC. `redacted` says the source replaced the API key,
+    echoed by the server, in `body`; `original_sha256` is then the sha256 of the body as received.
     """
 
     endpoint: str
@@ -49,6 +50,8 @@ class FetchedResponse:
     status: int = 200
     content_type: str = "application/json"
     window: Window | None = field(default=None, compare=False)
+    redacted: bool = False
+    original_sha256: str | None = None
 
 
 def utc_now() -> dt.datetime:
