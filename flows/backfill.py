@@ -18,6 +18,7 @@ from prefect.runtime import flow_run
 
 from flows import progress, tasks
 from flows.ingest import ingest_windows, new_run
+from flows.notify import notify_failure
 from flows.secrets import use_secret_block_for_api_key
 from flows.sources.base import DATASET_FLOOR, Window, plan_windows
 from flows.sources.registry import make_source
@@ -74,7 +75,7 @@ def resume_command(start: dt.date, end: dt.date, source: str, refetch: bool) -> 
     return " ".join(parts + (["--refetch"] if refetch else []))
 
 
-@flow(name="backfill")
+@flow(name="backfill", on_failure=[notify_failure], on_crashed=[notify_failure])
 def backfill(start: dt.date, end: dt.date, refetch: bool = False, source: str = "openrouter", window_days: int = 30) -> dict:
     """Fetch and load [start, end]; only the dates the raw archive lacks unless `refetch`."""
     logger = get_run_logger()

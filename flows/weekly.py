@@ -8,6 +8,7 @@ from dataclasses import asdict
 from prefect import flow
 
 from flows.ingest import ingest_windows, new_run
+from flows.notify import notify_failure
 from flows.secrets import use_secret_block_for_api_key
 from flows.sources.base import plan_windows
 from flows.sources.registry import make_source
@@ -15,7 +16,7 @@ from flows.tasks import publish_report
 from warehouse.paths import Home
 
 
-@flow(name="weekly-rankings")
+@flow(name="weekly-rankings", on_failure=[notify_failure], on_crashed=[notify_failure])
 def weekly_rankings(
     source: str = "openrouter", end_date: dt.date | None = None, lookback_days: int = 14, window_days: int = 30
 ) -> dict:
