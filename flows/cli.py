@@ -319,5 +319,17 @@ def report(
         console.print(f"  wrote {path}")
 
 
+@app.command()
+def worker(
+    pool: str = typer.Option("tokenrank", help="the Prefect work pool whose runs this worker executes"),
+    pid_file: Optional[Path] = typer.Option(None, help="write the worker's process id here, for `kill $(cat PATH)`"),
+) -> None:
+    """Run a Prefect worker (`prefect worker start`) that stops on one SIGTERM or Ctrl-C, even when started with `&`."""
+    from flows.worker import exec_worker
+
+    _quiet_prefect()
+    exec_worker(pool, pid_file)
+
+
 if __name__ == "__main__":
     app()
