@@ -4,8 +4,9 @@ Contract (see docs/openrouter-data-api.md in ../shared):
 - `fetch_rankings(window)` GETs `{base}/datasets/rankings-daily?start_date=..&end_date=..` with the key as a
   Bearer token; `fetch_models()` GETs the public `{base}/models` without it. A 200 body is returned verbatim
   (bytes, unparsed) so a malformed 200 reaches downstream validation and is quarantined there.
-- `timeout` bounds each attempt's whole duration (connect, headers and body), not only the gap between bytes:
-  a server that drips its answer is cut off at the deadline and the attempt counts as a timeout.
+- `timeout` bounds each attempt from its start to the body's last byte, not only the gap between bytes: a
+  server that drips its body is cut off at that deadline and the attempt counts as a timeout. (Connecting and
+  each wait for header bytes are bounded by `timeout` too; a server dripping its headers is bounded per byte.)
 - 429, 5xx, timeouts and connection failures are retried with jittered exponential backoff, honouring
   `Retry-After`, for at most `max_attempts` attempts; 401/403/400/other 4xx fail at once. Every failure is a
   one-line `SourceError` naming what failed.
@@ -29,7 +30,6 @@ import time
 from typing import Callable
 
 import requests
-import urllib3
 from tenacity import (
     Retrying,
     RetryCallState,
@@ -323,10 +323,10 @@ class OpenRouterClient:
     ) -> requests.Response:
         """GET and read the whole body by `deadline` (a `time.monotonic()` value), else raise `_DeadlinePassed`.
 
-        urllib3's `total` timeout bounds connecting and each wait for the headers. Its read timeout only bounds
-        the gap between bytes, so the body is read under a watchdog that shuts the socket down at the deadline.
+        The requests timeout bounds connecting and each wait for the headers, but a read timeout only bounds the
+        gap between bytes, so the body is read under a watchdog that shuts the socket down at the deadline.
         """
-        timeout = urllib3.Timeout(total=max(deadline - time.monotonic(), 0.001))
+        timeout = max(deadline - time.monotonic(), 0.001)
         response = self._session.get(url, params=params, headers=headers, timeout=timeout, stream=True)
         watchdog = _Watchdog(response, deadline)
         try:
