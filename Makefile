@@ -1,6 +1,10 @@
 # Two commands do all the set-up on a fresh clone: `make demo` and `make test`.
 SHELL := /bin/bash
-VENV ?= .venv
+# The interpreter the virtual environment is built from (CPython 3.11 and 3.13 are tested): the default
+# `python3` gets `.venv`, any other one its own `.venv-X.Y`, e.g. `make test PYTHON=python3.13`.
+PYTHON ?= python3
+PY_VERSION = $(or $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null),$(error PYTHON=$(PYTHON) is not a working Python interpreter))
+VENV ?= $(if $(filter python3,$(PYTHON)),.venv,.venv-$(PY_VERSION))
 BIN := $(VENV)/bin
 export TOKENRANK_HOME ?= $(CURDIR)/.tokenrank
 export TOKENRANK_DEMO_HOME ?= $(CURDIR)/.tokenrank-demo
@@ -16,7 +20,7 @@ install: $(VENV)/.installed
 # uv installs the locked stack in seconds; bytecode is compiled because
 # PYTHONDONTWRITEBYTECODE would otherwise make every `import prefect` slow.
 $(VENV)/.installed: pyproject.toml requirements.lock
-	python3 -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode --no-deps -e .
@@ -31,9 +35,11 @@ test: install
 bench: install
 	@for f in bench/*.py; do $(BIN)/python $$f; done
 
-# Re-resolve the pinned stack after editing dependencies in pyproject.toml.
+# Re-resolve the pinned stack after editing dependencies in pyproject.toml: one set of versions for every
+# supported Python (markers where a package is needed only on some), so a lock made on 3.11 installs on 3.13.
 lock: install
-	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+	$(BIN)/uv pip compile --quiet --universal --fork-strategy fewest --python-version 3.11 --extra dev \
+		pyproject.toml -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .tokenrank .tokenrank-demo .prefect
+	rm -rf .venv .venv-* .tokenrank .tokenrank-demo .prefect

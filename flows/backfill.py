@@ -8,11 +8,12 @@ import datetime as dt
 from prefect import flow
 
 from flows import pipeline
+from flows.notify import notify_failure
 from flows.secrets import use_secret_block_for_api_key
 from transforms.windows import MAX_WINDOW_DAYS
 
 
-@flow(name="backfill")
+@flow(name="backfill", on_failure=[notify_failure], on_crashed=[notify_failure])
 def backfill(start: dt.date, end: dt.date, refetch: bool = False, source: str = "openrouter",
              window_days: int = MAX_WINDOW_DAYS) -> dict:
     """Fetch and load [start, end]; only the dates the lake lacks unless `refetch`."""

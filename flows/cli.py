@@ -71,11 +71,11 @@ def main(
     logging.getLogger("tokenrank.source").setLevel(logging.INFO if verbose else logging.ERROR)
 
 
-def _prefect_env() -> None:
+def _prefect_env(quiet: bool = True) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    if not _options["verbose"]:
+    if quiet and not _options["verbose"]:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "true")
 
@@ -416,6 +416,18 @@ def report(
     console.print(Markdown(files.artifact_markdown))
     for path in files.paths:
         console.print(f"  wrote {path}")
+
+
+@app.command()
+def worker(
+    pool: str = typer.Option("tokenrank", help="the Prefect work pool whose runs this worker executes"),
+    pid_file: Optional[Path] = typer.Option(None, help="write the worker's process id here, for `kill $(cat PATH)`"),
+) -> None:
+    """Run a Prefect worker (`prefect worker start`) that stops on one SIGTERM or Ctrl-C, even when started with `&`."""
+    from flows.worker import exec_worker
+
+    _prefect_env(quiet=False)  # a worker's log is what its operator reads
+    exec_worker(pool, pid_file)
 
 
 if __name__ == "__main__":

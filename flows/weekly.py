@@ -7,12 +7,13 @@ import datetime as dt
 from prefect import flow
 
 from flows import pipeline
+from flows.notify import notify_failure
 from flows.secrets import use_secret_block_for_api_key
 from transforms.windows import MAX_WINDOW_DAYS
 from warehouse.paths import Home
 
 
-@flow(name="weekly-rankings")
+@flow(name="weekly-rankings", on_failure=[notify_failure], on_crashed=[notify_failure])
 def weekly_rankings(
     source: str = "openrouter", end_date: dt.date | None = None, lookback_days: int = 14,
     window_days: int = MAX_WINDOW_DAYS,

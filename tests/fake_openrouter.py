@@ -6,12 +6,17 @@ clamping, 400s, row order, decimal-string tokens, `meta`, a per-key rolling-minu
 
 Faults are queued with `inject(fault, times=1, endpoint="rankings-daily", **opts)` and applied to the next
 matching requests (`endpoint=None` matches any):
-- before the request is handled: `status` (`code`, optional `retry_after`, optional `message`),
-  `timeout` (answer only after `seconds`, default 1.0), `reset` (close the connection abruptly, no response);
+- before the request is handled: `status` (`code`, optional `retry_after`, optional `message`, optional
+  `echo_key=True` to append the request's Authorization header to the message), `timeout` (answer only after
+  `seconds`, default 1.0), `reset` (close the connection abruptly, no response);
 - on the next 200 (body mutations): `truncated_json`, `html`, `extra_key` (`where`: "row", "top" or "both"),
   `missing_key`, `tokens_non_numeric`, `tokens_negative`, `tokens_float`, `tokens_overflow`,
   `date_outside_window`, `two_other_rows`, `duplicate_row`, `version` (`value`, default "v2"), `empty_data`,
-  `drop_last_days` (`days`, default 1), `short_day` (the first day keeps its first `rows`, default 10, no `other`).
+  `drop_last_days` (`days`, default 1), `short_day` (the first day keeps its first `rows`, default 10, no `other`),
+  `echo_key` (the request's Authorization header in the body; `where`: "row" = as the first row's
+  `echo/<key>` permaslug, a valid body; "top" = an extra top-level field; "text" = a plain-text, non-JSON body);
+- while the next 200 is sent: `drip` (headers at once, then the body one byte every `interval` seconds,
+  default 0.1, until done or the client hangs up; the bytes sent per dripped response go to `dripped`).
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ DEFAULT_KEY = "sk-or-v1-fake-0123456789abcdef"
 RATE_PERIOD_SECONDS = 60.0
 
 PRE_FAULTS = {"status", "timeout", "reset"}
+SEND_FAULTS = {"drip"}
 BODY_FAULTS = {
     "truncated_json",
     "html",
@@ -52,6 +58,7 @@ BODY_FAULTS = {
     "two_other_rows",
     "duplicate_row",
     "version",
+    "echo_key",
 }
 INCOMPLETE_FAULTS = {"empty_data", "drop_last_days", "short_day"}
 """Body faults that keep the contract but leave days out or short (a 200 that lacks data)."""
@@ -160,6 +167,7 @@ class FakeOpenRouter:
         self.rate_limit = rate_limit
         self.models = copy.deepcopy(models if models is not None else DEFAULT_MODELS)
         self.requests: list[RecordedRequest] = []
+        self.dripped: list[int] = []
         self._rows: list[dict] = []
         self._faults: list[list] = []  # [fault, remaining, endpoint, opts]
         self._accepted: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
@@ -214,7 +222,7 @@ class FakeOpenRouter:
 
     def inject(self, fault: str, times: int = 1, endpoint: str | None = "rankings-daily", **opts) -> None:
         """Queue `fault` for the next `times` requests to `endpoint` ("rankings-daily", "models" or None = any)."""
-        if fault not in PRE_FAULTS | BODY_FAULTS:
+        if fault not in PRE_FAULTS | SEND_FAULTS | BODY_FAULTS:
             raise ValueError(f"unknown fault {fault!r}")
         if fault == "status" and "code" not in opts:
             raise ValueError("the status fault needs code=...")
@@ -284,10 +292,12 @@ def _parse_date(params: dict[str, str], name: str) -> dt.date | None:
         raise _ClientError(400, f"{name} must be YYYY-MM-DD, got {value!r}") from None
 
 
-def _mutate(fault: str, opts: dict, payload: dict, start: dt.date, end: dt.date) -> tuple[bytes, str]:
-    """Apply one body fault to a good 200 payload; return (body, content type)."""
+def _mutate(fault: str, opts: dict, payload: dict, start: dt.date, end: dt.date, auth: str) -> tuple[bytes, str]:
+    """Apply one body fault to a good 200 payload (`auth`: the request's Authorization header); return (body, content type)."""
     if fault == "html":
         return b"<!DOCTYPE html><html><body><h1>Service temporarily unavailable</h1></body></html>", "text/html"
+    if fault == "echo_key" and opts.get("where", "row") == "text":
+        return f"debug: request authorized with {auth}\n".encode(), "text/plain"
     data = payload["data"]
     if fault == "extra_key":
         where = opts.get("where", "both")
@@ -326,6 +336,11 @@ def _mutate(fault: str, opts: dict, payload: dict, start: dt.date, end: dt.date)
         first = data[0]["date"]
         kept = [row for row in data if row["date"] == first][: opts.get("rows", 10)]
         payload["data"] = kept + [row for row in data if row["date"] != first]
+    elif fault == "echo_key":
+        if opts.get("where", "row") == "row":
+            data[0]["model_permaslug"] = f"echo/{auth.removeprefix('Bearer ')}"
+        else:
+            payload["debug"] = {"authorization": auth}
     body = json.dumps(payload).encode()
     if fault == "truncated_json":
         body = body[: len(body) // 2]
@@ -360,14 +375,17 @@ class _Handler(BaseHTTPRequestHandler):
                 headers = {}
                 if opts.get("retry_after") is not None:
                     headers["Retry-After"] = str(opts["retry_after"])
-                return self._send_error(opts["code"], opts.get("message", f"injected HTTP {opts['code']}"), headers)
+                message = opts.get("message", f"injected HTTP {opts['code']}")
+                if opts.get("echo_key"):
+                    message += f" (you sent Authorization: {auth})"
+                return self._send_error(opts["code"], message, headers)
 
         if endpoint == "models":
             body = json.dumps({"data": fake.models}).encode()
             fault = fake._take_fault(endpoint, {"truncated_json", "html"})
             if fault is not None:
                 body = body[: len(body) // 2] if fault[0] == "truncated_json" else b"<html><body>oops</body></html>"
-            return self._send(200, body)
+            return self._send_200(endpoint, body)
 
         if auth != f"Bearer {fake.key}":
             return self._send_error(401, "No auth credentials found" if auth is None else "Invalid API key")
@@ -384,9 +402,33 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send_error(error.code, error.message)
         body_fault = fake._take_fault(endpoint, BODY_FAULTS)
         if body_fault is None:
-            return self._send(200, json.dumps(payload).encode())
-        body, content_type = _mutate(*body_fault, payload, start, end)
-        return self._send(200, body, content_type)
+            return self._send_200(endpoint, json.dumps(payload).encode())
+        body, content_type = _mutate(*body_fault, payload, start, end, auth)
+        return self._send_200(endpoint, body, content_type)
+
+    def _send_200(self, endpoint: str, body: bytes, content_type: str = "application/json") -> None:
+        send_fault = self.fake._take_fault(endpoint, SEND_FAULTS)
+        if send_fault is None:
+            return self._send(200, body, content_type)
+        self._drip(body, content_type, send_fault[1].get("interval", 0.1))
+
+    def _drip(self, body: bytes, content_type: str, interval: float) -> None:
+        sent = 0
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.flush()
+            while sent < len(body) and not self.fake._stopping.wait(interval):
+                self.wfile.write(body[sent : sent + 1])
+                self.wfile.flush()
+                sent += 1
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client hung up: what a bounded request should do
+        finally:
+            with self.fake._lock:
+                self.fake.dripped.append(sent)
 
     def _send_error(self, code: int, message: str, headers: dict[str, str] | None = None) -> None:
         body = json.dumps({"error": {"code": code, "message": message}}).encode()

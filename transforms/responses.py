@@ -19,7 +19,8 @@ MODELS_ENDPOINT = "models"
 class FetchedResponse:
     """One HTTP response body as received, plus what is needed to archive it.
 
-    `params` never holds credentials; `fetched_at` is naive UTC.
+    `params` never holds credentials; `fetched_at` is naive UTC. `redacted` says the source replaced the API key,
+    echoed by the server, in `body`; `original_sha256` is then the sha256 of the body as received.
     """
 
     endpoint: str
@@ -29,3 +30,5 @@ class FetchedResponse:
     status: int = 200
     content_type: str = "application/json"
     window: Window | None = field(default=None, compare=False)
+    redacted: bool = False
+    original_sha256: str | None = None

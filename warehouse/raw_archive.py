@@ -35,7 +35,11 @@ MANIFEST_SUFFIX = ".manifest.json"
 
 @dataclass(frozen=True)
 class RawFile:
-    """Manifest record of one archived response. `fetched_at` is ISO UTC; `path` is relative to raw/."""
+    """Manifest record of one archived response. `fetched_at` is ISO UTC; `path` is relative to raw/.
+
+    `redacted`: the source replaced the API key, echoed by the server, in the stored body (`sha256` is then the
+    stored body's, `original_sha256` the received one's). Manifests written before these fields load with the defaults.
+    """
 
     file_id: str
     endpoint: str
@@ -50,6 +54,8 @@ class RawFile:
     run_id: str
     path: str
     reason: str | None = None
+    redacted: bool = False
+    original_sha256: str | None = None
 
     @property
     def window(self) -> Window | None:
@@ -97,6 +103,8 @@ class RawArchive:
             content_type=response.content_type,
             run_id=run_id,
             path=str(folder / f"{file_id}{BODY_SUFFIX}"),
+            redacted=response.redacted,
+            original_sha256=response.original_sha256,
         )
         create_atomic(self.root / record.path, gzip.compress(response.body, mtime=0))
         write_atomic(self.root / folder / f"{file_id}{MANIFEST_SUFFIX}", _dump(asdict(record)))

@@ -4,13 +4,17 @@ Contract (see docs/openrouter-data-api.md in ../shared):
 - `fetch_rankings(window)` GETs `{base}/datasets/rankings-daily?start_date=..&end_date=..` with the key as a
   Bearer token; `fetch_models()` GETs the public `{base}/models` without it. A 200 body is returned verbatim
   (bytes, unparsed) so a malformed 200 reaches downstream validation and is quarantined there.
+- `timeout` bounds each attempt from its start to the body's last byte, not only the gap between bytes: a
+  server that drips its body is cut off at that deadline and the attempt counts as a timeout. (Connecting and
+  each wait for header bytes are bounded by `timeout` too; a server dripping its headers is bounded per byte.)
 - 429, 5xx, timeouts and connection failures are retried with jittered exponential backoff, honouring
   `Retry-After`, for at most `max_attempts` attempts; 401/403/400/other 4xx fail at once. Every failure is a
   one-line `SourceError` naming what failed.
 - Every Data API attempt (retries included) is charged to `limiter` (the account's shared per-minute pacing and
   daily budget, `warehouse.request_budget.RequestBudget`) before it is sent; without one, a per-process pacer keeps
   at most `max_requests_per_minute` starts in any rolling 60 s. `BudgetSpent` from the limiter ends the request.
-- The API key never appears in logs, exception text, `repr` or return values.
+- The API key never appears in logs, exception text, `repr` or return values: a 200 body that echoes it is
+  returned with every occurrence replaced by `[redacted]`, flagged `redacted` with the original's sha256.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import email.utils
+import hashlib
 import json
 import logging
 import os
+import socket
 import threading
 import time
 from typing import Callable
@@ -56,6 +62,51 @@ class _Retryable(Exception):
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+
+
+class _DeadlinePassed(Exception):
+    """An attempt's body was still arriving when its deadline passed."""
+
+
+class _Watchdog:
+    """Shuts a streamed response's socket down at `deadline`, waking a read blocked on a dripping server.
+
+    It holds a duplicate of the socket's descriptor (shutdown acts on the connection, whichever descriptor
+    names it), so the descriptor cannot be reused for another file before the watchdog is stopped.
+    """
+
+    def __init__(self, response: requests.Response, deadline: float) -> None:
+        try:
+            self._socket: socket.socket | None = socket.socket(fileno=os.dup(response.raw.fileno()))
+        except (OSError, ValueError):  # no socket left: the whole body is already buffered
+            self._socket = None
+        self._lock = threading.Lock()
+        self._done = False
+        self.fired = False
+        self._timer = threading.Timer(max(deadline - time.monotonic(), 0.0), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            if self._socket is not None:
+                try:
+                    self._socket.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass  # already closed
+
+    def stop(self) -> bool:
+        """Disarm; return whether the deadline had already passed (the body is then incomplete)."""
+        with self._lock:
+            self._done = True
+            if self._socket is not None:
+                self._socket.close()
+                self._socket = None
+        self._timer.cancel()
+        return self.fired
 
 
 class _Pacer:
@@ -211,27 +262,40 @@ class OpenRouterClient:
                 f"{what}: gave up after {attempt_number} attempt{'s' if attempt_number != 1 else ''} "
                 f"(last: {failure.reason})"
             ) from None
+        body, original_sha256 = self._redact_body(response.content)
         return FetchedResponse(
             endpoint=endpoint,
             params=dict(params),
-            body=response.content,
+            body=body,
             fetched_at=utc_now(),
             status=response.status_code,
-            content_type=response.headers.get("Content-Type", ""),
+            content_type=self._one_line(response.headers.get("Content-Type", "")),
             window=window,
+            redacted=original_sha256 is not None,
+            original_sha256=original_sha256,
         )
+
+    def _redact_body(self, body: bytes) -> tuple[bytes, str | None]:
+        """The body with every occurrence of the key replaced by `[redacted]`, and the original's sha256
+        (None, and the body untouched, when the key does not occur)."""
+        if not self._api_key or self._api_key.encode() not in body:
+            return body, None
+        return body.replace(self._api_key.encode(), REDACTED.encode()), hashlib.sha256(body).hexdigest()
 
     def _attempt(
         self, url: str, params: dict[str, str], headers: dict[str, str], what: str, endpoint: str, attempt: int,
         data_api: bool,
     ) -> requests.Response:
-        """Send one request; return a 200, raise `_Retryable` for a transient failure, `SourceError` otherwise."""
+        """Send one request; return a 200, raise `_Retryable` for a transient failure, `SourceError` otherwise.
+
+        The returned response's body has been read in full within the attempt's deadline.
+        """
         paced = (self._limiter if data_api and self._limiter is not None else self._pacer).acquire()
         self.requests_made += 1
         started = time.monotonic()
         try:
-            response = self._session.get(url, params=params, headers=headers, timeout=self.timeout)
-        except requests.Timeout:
+            response = self._get_within_deadline(url, params, headers, deadline=started + self.timeout)
+        except (requests.Timeout, _DeadlinePassed):
             reason = f"timeout after {self.timeout:g} s"
             self._log_request(what, attempt, reason, started, paced)
             raise _Retryable(reason) from None
@@ -255,6 +319,30 @@ class OpenRouterClient:
         if status == 400:
             raise SourceError(f"{what}: rejected as a bad request (HTTP 400): {detail}")
         raise SourceError(f"{what}: HTTP {status} {response.reason or ''}".rstrip() + f": {detail}")
+
+    def _get_within_deadline(
+        self, url: str, params: dict[str, str], headers: dict[str, str], deadline: float
+    ) -> requests.Response:
+        """GET and read the whole body by `deadline` (a `time.monotonic()` value), else raise `_DeadlinePassed`.
+
+        The requests timeout bounds connecting and each wait for the headers, but a read timeout only bounds the
+        gap between bytes, so the body is read under a watchdog that shuts the socket down at the deadline.
+        """
+        timeout = max(deadline - time.monotonic(), 0.001)
+        response = self._session.get(url, params=params, headers=headers, timeout=timeout, stream=True)
+        watchdog = _Watchdog(response, deadline)
+        try:
+            response.content  # noqa: B018 - reads the body into the response
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+            if watchdog.stop():
+                raise _DeadlinePassed from None
+            raise
+        finally:
+            late = watchdog.stop()  # before close() hands the connection back to the pool
+            response.close()
+        if late:  # the socket was shut down: a body without Content-Length would look complete
+            raise _DeadlinePassed
+        return response
 
     def _wait(self, state: RetryCallState) -> float:
         failure = state.outcome.exception() if state.outcome else None

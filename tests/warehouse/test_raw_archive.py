@@ -1,6 +1,8 @@
+import dataclasses
 import datetime as dt
 import gzip
 import hashlib
+import json
 
 from transforms.windows import Window
 from tests.helpers import day_rows, payload, response
@@ -54,3 +56,26 @@ def test_a_body_whose_manifest_is_lost_is_identified_by_its_name(tmp_path):
     assert [(r.file_id, r.window, r.as_of, r.rows, r.sha256, r.fetched_at) for r in records] == [
         (kept.file_id, W, kept.as_of, 2, kept.sha256, kept.fetched_at)]
     assert len(problems) == 1 and "garbage.json.gz" in problems[0]
+
+
+def test_a_redacted_body_says_so_in_its_manifest_and_quarantine_keeps_it(tmp_path):
+    archive = RawArchive(Home(tmp_path))
+    fetched = dataclasses.replace(response(b"echo [redacted]", W), redacted=True, original_sha256="ab" * 32)
+    stored = archive.store(fetched, run_id="r1")
+    manifest = json.loads((tmp_path / "raw" / stored.path.replace(".json.gz", ".manifest.json")).read_text())
+    assert (manifest["redacted"], manifest["original_sha256"]) == (True, "ab" * 32)
+    assert manifest["sha256"] == hashlib.sha256(b"echo [redacted]").hexdigest()
+    moved = archive.quarantine(stored, "body is not valid JSON")
+    assert [(q.redacted, q.original_sha256) for q in archive.quarantined()] == [(True, "ab" * 32)]
+    assert archive.read_body(moved) == b"echo [redacted]"
+
+
+def test_manifests_written_before_redaction_was_recorded_still_load(tmp_path):
+    archive = RawArchive(Home(tmp_path))
+    stored = archive.store(response(payload(day_rows(W.start, {"a/b": 5}, other=1), W.start, W.end), W), run_id="r1")
+    path = tmp_path / "raw" / stored.path.replace(".json.gz", ".manifest.json")
+    old = {k: v for k, v in json.loads(path.read_text()).items() if k not in ("redacted", "original_sha256")}
+    path.write_text(json.dumps(old))
+    [loaded] = archive.manifest()
+    assert (loaded.redacted, loaded.original_sha256) == (False, None)
+    assert loaded == stored

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import hashlib
 import json
 import logging
+import time
 
 import pytest
 import requests
@@ -55,6 +57,7 @@ def test_fetch_rankings_returns_the_body_verbatim_with_its_context(fake_openrout
     [sent] = fake_openrouter.requests
     assert sent.params == fetched.params and sent.had_auth
     assert client.requests_made == 1
+    assert (fetched.redacted, fetched.original_sha256) == (False, None)
 
 
 def test_fetch_models_is_public_and_sends_no_key(fake_openrouter):
@@ -197,6 +200,57 @@ def test_parse_retry_after(header, seconds):
     assert parse_retry_after(header) == seconds
 
 
+# --- the timeout bounds the whole request -----------------------------------------------------------------------
+
+DRIP_INTERVAL = 0.05  # one byte per 50 ms: a 7-day body (~30 kB) would take ~25 minutes
+
+
+def wait_for_drips(server, count: int) -> list[int]:
+    """The bytes each dripped response sent; the fake records one once the client has hung up."""
+    for _ in range(200):
+        if len(server.dripped) >= count:
+            break
+        time.sleep(0.05)
+    return server.dripped
+
+
+@pytest.mark.timeout(60)
+def test_a_dripping_server_is_cut_off_at_the_timeout_and_retried(fake_openrouter):
+    fake_openrouter.inject("drip", times=2, interval=DRIP_INTERVAL)
+    client = make_client(fake_openrouter, timeout=0.5)
+    started = time.monotonic()
+    fetched = client.fetch_rankings(WEEK)
+    elapsed = time.monotonic() - started
+    assert json.loads(fetched.body)["data"]
+    assert len(fake_openrouter.rankings_requests()) == 3 and client.requests_made == 3
+    assert elapsed < 10, f"two dripped attempts of 0.5 s each took {elapsed:.1f} s"
+    dripped = wait_for_drips(fake_openrouter, 2)
+    assert len(dripped) == 2 and all(sent < len(fetched.body) // 10 for sent in dripped)
+
+
+@pytest.mark.timeout(60)
+def test_a_dripping_server_ends_in_one_line_after_bounded_attempts(fake_openrouter, caplog):
+    fake_openrouter.inject("drip", times=10, interval=DRIP_INTERVAL)
+    with caplog.at_level(logging.INFO, logger="tokenrank.source"):
+        with pytest.raises(SourceError) as raised:
+            make_client(fake_openrouter, timeout=0.5, max_attempts=2).fetch_rankings(WEEK)
+    assert str(raised.value) == "rankings-daily 2026-06-15..2026-06-21: gave up after 2 attempts (last: timeout after 0.5 s)"
+    assert len(fake_openrouter.rankings_requests()) == 2
+    assert [r.getMessage().split(" in ")[0] for r in caplog.records if r.getMessage().startswith("GET")] == [
+        "GET rankings-daily 2026-06-15..2026-06-21 attempt 1: timeout after 0.5 s",
+        "GET rankings-daily 2026-06-15..2026-06-21 attempt 2: timeout after 0.5 s",
+    ]
+
+
+@pytest.mark.timeout(60)
+def test_a_dripped_body_that_arrives_in_time_is_kept(fake_openrouter):
+    fake_openrouter.models = [{"id": "a/b"}]
+    fake_openrouter.inject("drip", endpoint="models", interval=0.01)
+    fetched = make_client(fake_openrouter, timeout=5).fetch_models()
+    assert json.loads(fetched.body) == {"data": [{"id": "a/b"}]}
+    assert wait_for_drips(fake_openrouter, 1) == [len(fetched.body)]
+
+
 # --- failures that are not retried -----------------------------------------------------------------------------
 
 
@@ -307,6 +361,18 @@ def test_the_key_never_leaks(fake_openrouter, caplog):
     assert not [text for text in texts if CANARY_KEY in text]
 
 
+@pytest.mark.parametrize("where", ["row", "top", "text"])
+def test_a_body_echoing_the_key_comes_back_redacted_with_the_original_hash(fake_openrouter, where):
+    fake_openrouter.key = CANARY_KEY
+    fake_openrouter.inject("echo_key", where=where)
+    fetched = make_client(fake_openrouter).fetch_rankings(WEEK)
+    assert CANARY_KEY.encode() not in fetched.body and b"[redacted]" in fetched.body
+    assert fetched.redacted is True
+    received = fetched.body.replace(b"[redacted]", CANARY_KEY.encode())
+    assert fetched.original_sha256 == hashlib.sha256(received).hexdigest()
+    assert CANARY_KEY not in repr(fetched)
+
+
 # --- the fake server's own contract ----------------------------------------------------------------------------
 
 
@@ -411,7 +477,7 @@ def _one_day(server) -> requests.Response:
     return response
 
 
-@pytest.mark.parametrize("fault", sorted(BODY_FAULTS - INCOMPLETE_FAULTS - {"html", "truncated_json"}))
+@pytest.mark.parametrize("fault", sorted(BODY_FAULTS - INCOMPLETE_FAULTS - {"html", "truncated_json", "echo_key"}))
 def test_fake_body_faults_break_the_contract(fake_openrouter, fault):
     fake_openrouter.inject(fault)
     payload = _one_day(fake_openrouter).json()
@@ -451,3 +517,24 @@ def test_every_attempt_is_charged_to_the_accounts_limiter(fake_openrouter, tmp_p
     assert len(fake_openrouter.rankings_requests()) == 2  # refused before it was sent
     client.fetch_models()  # the public catalogue is not a Data API endpoint: not charged
     assert budget.used_today() == 2
+
+
+def test_fake_echo_key_puts_the_authorization_header_in_the_body(fake_openrouter):
+    auth = f"Bearer {fake_openrouter.key}"
+    fake_openrouter.inject("echo_key", where="row")
+    assert _one_day(fake_openrouter).json()["data"][0]["model_permaslug"] == f"echo/{fake_openrouter.key}"
+    fake_openrouter.inject("echo_key", where="top")
+    assert _one_day(fake_openrouter).json()["debug"] == {"authorization": auth}
+    fake_openrouter.inject("echo_key", where="text")
+    text = _one_day(fake_openrouter)
+    assert text.headers["Content-Type"] == "text/plain" and auth in text.text
+    fake_openrouter.inject("status", code=400, echo_key=True)
+    assert auth in get(fake_openrouter, {"start_date": "2026-06-21"}).json()["error"]["message"]
+
+
+def test_fake_drip_sends_the_whole_body_to_a_patient_client(fake_openrouter):
+    fake_openrouter.models = [{"id": "a/b"}]
+    fake_openrouter.inject("drip", endpoint="models", interval=0.001)
+    body = get(fake_openrouter, key=None, path="/models").content
+    assert json.loads(body) == {"data": [{"id": "a/b"}]}
+    assert wait_for_drips(fake_openrouter, 1) == [len(body)]

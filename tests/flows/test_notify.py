@@ -1,0 +1,160 @@
+"""Failure notifications: failed flow runs POST to a webhook receiver on 127.0.0.1 (flows/notify.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
+
+import pytest
+
+from flows.notify import WEBHOOK_ENV, failure_payload, notify_failure
+
+END = dt.date(2026, 6, 21)
+CANARY_KEY = "sk-or-v1-NOTIFY-canary-5ecret-77aa"
+
+
+class Receiver:
+    """A webhook on 127.0.0.1 (random port) that records each POSTed JSON body and answers `status`."""
+
+    def __init__(self) -> None:
+        self.posts: list[dict] = []
+        self.status = 200
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.posts.append({"content_type": self.headers["Content-Type"], **json.loads(body)})
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format, *args) -> None:
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/hook/s3cr3t-token"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def receiver(monkeypatch):
+    hook = Receiver()
+    monkeypatch.setenv(WEBHOOK_ENV, hook.url)
+    yield hook
+    hook.stop()
+
+
+# --- whole flows against the session's Prefect server ----------------------------------------------------------
+
+
+@pytest.mark.flow
+def test_a_failed_weekly_run_notifies_the_webhook_once(home, fake_openrouter, prefect_server, receiver):
+    from flows.weekly import weekly_rankings
+
+    fake_openrouter.inject("status", code=401)
+    state = weekly_rankings(source="openrouter", end_date=END, lookback_days=7, return_state=True)
+    assert state.is_failed()
+    [posted] = receiver.posts
+    run_id = str(state.state_details.flow_run_id)
+    reason = "Flow run encountered an exception: SourceError: OPENROUTER_API_KEY is missing or invalid (HTTP 401 from rankings-daily)"
+    assert {k: posted[k] for k in ("content_type", "flow", "flow_run_id", "state", "reason")} == {
+        "content_type": "application/json", "flow": "weekly-rankings", "flow_run_id": run_id, "state": "Failed",
+        "reason": reason,
+    }
+    assert posted["text"] == f"tokenrank: weekly-rankings run {posted['flow_run_name']} ({run_id}) Failed: {reason}"
+    assert fake_openrouter.key not in json.dumps(posted)
+
+
+@pytest.mark.flow
+def test_a_failed_backfill_notifies_and_the_key_never_reaches_the_webhook(
+    home, fake_openrouter, prefect_server, receiver, monkeypatch
+):
+    from flows.backfill import backfill
+
+    fake_openrouter.key = CANARY_KEY
+    monkeypatch.setenv("OPENROUTER_API_KEY", CANARY_KEY)
+    fake_openrouter.inject("status", code=404, echo_key=True)
+    state = backfill(start=dt.date(2026, 6, 15), end=END, return_state=True)
+    assert state.is_failed()
+    [posted] = receiver.posts
+    assert (posted["flow"], posted["state"]) == ("backfill", "Failed")
+    assert "rankings-daily 2026-06-15..2026-06-21: HTTP 404 Not Found" in posted["reason"]
+    assert "[redacted]" in posted["reason"] and CANARY_KEY not in json.dumps(posted)
+
+
+@pytest.mark.flow
+def test_a_successful_run_notifies_nobody(home, fake_openrouter, prefect_server, receiver):
+    from flows.weekly import weekly_rankings
+
+    assert weekly_rankings(source="openrouter", end_date=END, lookback_days=7, return_state=True).is_completed()
+    assert receiver.posts == []
+
+
+def test_both_scheduled_flows_carry_the_hooks():
+    from flows.backfill import backfill
+    from flows.weekly import weekly_rankings
+
+    for flow in (weekly_rankings, backfill):
+        assert (flow.on_failure_hooks, flow.on_crashed_hooks) == ([notify_failure], [notify_failure])
+
+
+# --- the hook and its payload -----------------------------------------------------------------------------------
+
+
+def run_of(name: str = "weekly-rankings"):
+    return SimpleNamespace(name=name), SimpleNamespace(id=uuid.UUID(int=7), name="brave-otter")
+
+
+def test_a_crashed_run_notifies_with_its_state(receiver):
+    from prefect.states import Crashed
+
+    notify_failure(*run_of(), Crashed(message="Execution was aborted by an interrupt signal."))
+    [posted] = receiver.posts
+    assert (posted["state"], posted["reason"]) == ("Crashed", "Execution was aborted by an interrupt signal.")
+    assert posted["flow_run_id"] == "00000000-0000-0000-0000-000000000007"
+
+
+def test_the_payload_is_one_bounded_line_without_the_key(monkeypatch):
+    monkeypatch.setenv("OPENROUTER_API_KEY", CANARY_KEY)
+    message = f"Flow run encountered an exception:\n  boom with Bearer {CANARY_KEY}\n" + "x" * 1000
+    payload = failure_payload("backfill", "id-1", "brave-otter", "Failed", message)
+    assert payload["reason"].startswith("Flow run encountered an exception: boom with Bearer [redacted] xxx")
+    assert len(payload["reason"]) == 300 and payload["reason"].endswith("…") and "\n" not in payload["text"]
+    assert failure_payload("backfill", "id-1", "brave-otter", "Crashed", None)["reason"] == "no reason recorded"
+
+
+def test_without_a_webhook_nothing_is_sent(monkeypatch, receiver):
+    from prefect.states import Failed
+
+    monkeypatch.delenv(WEBHOOK_ENV)
+    notify_failure(*run_of(), Failed(message="boom"))
+    assert receiver.posts == []
+
+
+@pytest.mark.parametrize("broken", ["refused", "http-500"])
+def test_an_undeliverable_notification_is_logged_without_the_url_and_never_raises(receiver, monkeypatch, caplog, broken):
+    from prefect.states import Failed
+
+    from tests.conftest import free_port
+
+    if broken == "refused":
+        monkeypatch.setenv(WEBHOOK_ENV, f"http://127.0.0.1:{free_port()}/hook/s3cr3t-token")
+    else:
+        receiver.status = 500
+    with caplog.at_level(logging.WARNING, logger="tokenrank.notify"):
+        notify_failure(*run_of(), Failed(message="boom"))
+    [record] = caplog.records
+    assert record.getMessage().startswith("failure notification for 00000000-0000-0000-0000-000000000007 not delivered: ")
+    assert "s3cr3t-token" not in record.getMessage()
