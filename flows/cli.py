@@ -1,8 +1,8 @@
 """`tokenrank`: run the pipeline and look at what it loaded.
 
-Exit codes: 0 success; 1 the run or query failed (also: out of time or memory, nothing published yet,
+Exit codes: 0 success; 1 the run, query or export failed (also: out of time or memory, nothing published yet,
 an unreadable published copy); 2 bad usage (unknown option value, a refused query: a write, or access to
-files, URLs or extensions);
+files, URLs or extensions; an export over an existing file without --force);
 3 another run is writing the warehouse (the writer lock wait ran out); 4 a backfill stopped because the
 daily request budget is spent (re-run the printed command, or the same one, tomorrow).
 """
@@ -195,6 +195,14 @@ class QueryFormat(str, enum.Enum):
     json = "json"
 
 
+class ExportFormat(str, enum.Enum):
+    """`warehouse.export.FORMATS` (not imported here: the CLI starts without loading pandas)."""
+
+    csv = "csv"
+    parquet = "parquet"
+    json = "json"
+
+
 class StatusFormat(str, enum.Enum):
     table = "table"
     json = "json"
@@ -295,6 +303,38 @@ def _cell(value) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
+
+
+@app.command()
+def export(
+    table_or_sql: str = typer.Argument(..., metavar="TABLE_OR_SQL", help=f"a table name (all its rows), or {SQL_HELP}"),
+    out: Path = typer.Option(..., "--out", "-o", help="the file to write; its licence notice goes beside it as <out>.license.txt"),
+    format: Optional[ExportFormat] = typer.Option(None, "--format", "-f", help="default: from the --out extension"),
+    force: bool = typer.Option(False, "--force", help="replace --out (and its notice) if it exists"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
+    memory: Optional[str] = typer.Option(None, "--memory", help=MEMORY_HELP),
+) -> None:
+    """Write a table or a read-only query result to CSV, Parquet or JSON, with its CC BY 4.0 notice (.license.txt).
+
+    The query runs like `tokenrank query` (same guard, sandbox and limits); the file is written atomically and an
+    existing one is only replaced with --force (else exit code 2).
+    """
+    from warehouse.export import export as export_rows
+    from warehouse.query import Limits
+
+    if format is None:
+        try:
+            format = ExportFormat(out.suffix.lstrip(".").lower())
+        except ValueError:
+            err.print(f"[bold red]error:[/] cannot tell the format from {out.name!r}: pass --format csv, parquet or json")
+            raise typer.Exit(EXIT_USAGE)
+    with _reading():
+        done = export_rows(Home.from_env(), _sql_arg(table_or_sql), format.value, out, force=force,
+                           limits=Limits.from_env(timeout, memory))
+    if done.notice.synthetic:
+        console.print(DEMO_BANNER)
+    console.print(f"wrote {done.rows:,} row{'s' if done.rows != 1 else ''} to {done.path}, "
+                  f"its licence notice to {done.sidecar}", soft_wrap=True)
 
 
 @app.command()
