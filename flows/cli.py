@@ -1,9 +1,10 @@
 """`tokenrank`: run the pipeline and look at what it loaded.
 
-Exit codes: 0 success; 1 the run or query failed; 2 bad usage (unknown option value, a refused query, a date
-range outside the data, a home that holds another source); 3 another run is writing the warehouse (the writer
-lock wait ran out); 4 a backfill stopped because the daily request budget is spent (re-run the printed command,
-or the same one, tomorrow).
+Exit codes: 0 success; 1 the run, query or export failed (also: out of time or memory, nothing published yet,
+an unreadable published copy); 2 bad usage (unknown option value, a refused query: a write, or access to
+files, URLs or extensions; an export over an existing file without --force; a date range outside the data; a home
+that holds another source); 3 another run is writing the warehouse (the writer lock wait ran out); 4 the daily
+request budget is spent (a backfill: re-run the printed command, or the same one, tomorrow).
 
 Runs execute in this process with no orchestration unless `PREFECT_API_URL` is set: then they run as Prefect
 flows against that server (recorded in its UI, with artifacts), exactly as deployments run them.
@@ -11,7 +12,8 @@ flows against that server (recorded in its UI, with artifacts), exactly as deplo
 
 from __future__ import annotations
 
-import csv
+import contextlib
+import dataclasses
 import datetime as dt
 import enum
 import json
@@ -19,8 +21,9 @@ import logging
 import os
 import sys
 import traceback
+from importlib import metadata
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -53,11 +56,18 @@ class Source(str, enum.Enum):
 _options = {"verbose": False, "home_given": False}
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"tokenrank {metadata.version('tokenrank')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="show every log line (and tracebacks on failure)"),
     home: Optional[Path] = typer.Option(None, "--home", help=f"the home to use (default ${HOME_ENV} or ./.tokenrank)"),
     demo_home_: bool = typer.Option(False, "--demo", help="use the demo's home (./.tokenrank-demo)"),
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="print the version and exit"),
 ) -> None:
     """Weekly AI-model usage rankings from OpenRouter's public data."""
     _options["verbose"] = verbose
@@ -270,62 +280,111 @@ def migrate() -> None:
     console.print("\n".join(done) if done else f"{home.root} is up to date.")
 
 
-FORMATS = ("table", "csv", "json")
+class QueryFormat(str, enum.Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ExportFormat(str, enum.Enum):
+    """`warehouse.export.FORMATS` (not imported here: the CLI starts without loading pandas)."""
+
+    csv = "csv"
+    parquet = "parquet"
+    json = "json"
+
+
+class StatusFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+
+
+TABLE_MAX_ROWS = 1000
+SQL_HELP = "one SELECT (or WITH … SELECT) statement; - reads it from stdin"
+TIMEOUT_HELP = "seconds the query may run, rows streamed included (default: $TOKENRANK_QUERY_TIMEOUT or 30)"
+MEMORY_HELP = "memory the query may use, e.g. 2GB (default: $TOKENRANK_QUERY_MEMORY or 1GB)"
+
+
+@contextlib.contextmanager
+def _reading() -> Iterator[None]:
+    """The reader's known failures as one line on stderr: refused (exit 2) or failed (exit 1)."""
+    import duckdb
+
+    from warehouse.published import NothingPublished, unreadable
+    from warehouse.query import BadLimit, QueryFailed, QueryRefused
+
+    try:
+        yield
+    except QueryRefused as exc:
+        err.print(f"[bold red]refused:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE)
+    except BadLimit as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE)
+    except QueryFailed as exc:
+        err.print(f"[bold red]query failed:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+    except BrokenPipeError:  # `tokenrank query … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0)
+    except (NothingPublished, duckdb.Error, OSError) as exc:
+        if isinstance(exc, duckdb.Error):  # raised outside a query (status): a damaged block of the copy
+            exc = unreadable(exc)
+        err.print(f"[bold red]error:[/] {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _sql_arg(sql: str) -> str:
+    return sys.stdin.read() if sql == "-" else sql
 
 
 @app.command()
 def query(
-    sql: str = typer.Argument(..., help="one SELECT (or WITH … SELECT) statement"),
-    format: str = typer.Option("table", "--format", "-f", help="table | csv | json"),
+    sql: str = typer.Argument(..., help=SQL_HELP),
+    format: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table shows at most 1,000 rows; csv and json stream every row"),
+    max_rows: Optional[int] = typer.Option(None, "--max-rows", min=0, help="stop after this many rows (default: 1,000 for table, all for csv/json)"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
+    memory: Optional[str] = typer.Option(None, "--memory", help=MEMORY_HELP),
 ) -> None:
-    """Run one read-only SELECT on the latest published warehouse; writes are refused (exit code 2).
+    """Run one read-only SELECT on the latest published warehouse; writes and file access are refused (exit code 2).
 
     In the table format, integer columns named like *tokens* are shown as 12.96T / 3.08B; csv and json keep exact integers.
     """
-    from warehouse.published import NothingPublished
-    from warehouse.query import QueryRefused, run_query
+    from warehouse.query import Limits, QueryFailed, run_query, write_csv, write_json
 
-    if format not in FORMATS:
-        err.print(f"[bold red]error:[/] unknown format {format!r}: choose one of {', '.join(FORMATS)}")
-        raise typer.Exit(EXIT_USAGE)
-    try:
-        result = run_query(Home.from_env(), sql)
-    except QueryRefused as exc:
-        err.print(f"[bold red]refused:[/] {exc}")
-        raise typer.Exit(EXIT_USAGE)
-    except NothingPublished as exc:
-        err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(EXIT_FAILED)
-    except Exception as exc:  # a DuckDB error in the query itself: catalog, binder, conversion…
-        err.print(f"[bold red]query failed:[/] {str(exc).splitlines()[0]}")
-        raise typer.Exit(EXIT_FAILED)
-    if format == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(result.columns)
-        writer.writerows(result.rows)
-    elif format == "json":
-        records = [dict(zip(result.columns, row)) for row in result.rows]
-        sys.stdout.write(json.dumps(records, default=_json_value, indent=1) + "\n")
-    else:
-        console.print(_result_table(result))
+    with _reading():
+        limits = Limits.from_env(timeout, memory)
+        with run_query(Home.from_env(), _sql_arg(sql), limits) as rows:
+            if format is QueryFormat.table:
+                shown = rows.take(TABLE_MAX_ROWS if max_rows is None else max_rows)
+                try:
+                    cut, note = rows.count_rest(), ""
+                except QueryFailed as exc:  # the rows shown are right; only counting the rest failed
+                    cut, note = None, f"{len(shown):,} rows shown; the rest were cut, not counted: {exc}"
+                table = _result_table(rows.columns, rows.types, shown)
+                table.caption = None if cut or note else f"{len(shown):,} row{'s' if len(shown) != 1 else ''}"
+                console.print(table)
+                if cut:
+                    note = (f"{len(shown):,} of {len(shown) + cut:,} rows shown, {cut:,} cut: "
+                            "--max-rows N shows more; --format csv or json streams them all")
+                if note:
+                    console.print(note)
+                return
+            (write_csv if format is QueryFormat.csv else write_json)(rows, sys.stdout, max_rows)
+            sys.stdout.flush()
+            if max_rows is not None and rows.take(1):
+                err.print(f"stopped after --max-rows {max_rows:,}: the query has more rows")
 
 
-def _json_value(value):
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
-
-
-def _result_table(result) -> Table:
+def _result_table(columns: list[str], types: list[str], rows: list[tuple]) -> Table:
     table = Table(show_edge=False, header_style="bold")
     tokens = [name.lower().find("tokens") >= 0 and kind in ("BIGINT", "HUGEINT", "INTEGER", "UBIGINT")
-              for name, kind in zip(result.columns, result.types)]
-    numeric = [any(t in kind for t in ("INT", "DECIMAL", "DOUBLE", "FLOAT")) for kind in result.types]
-    for name, right in zip(result.columns, numeric):
+              for name, kind in zip(columns, types)]
+    numeric = [any(t in kind for t in ("INT", "DECIMAL", "DOUBLE", "FLOAT")) for kind in types]
+    for name, right in zip(columns, numeric):
         table.add_column(name, justify="right" if right else "left")
-    for row in result.rows:
+    for row in rows:
         table.add_row(*[format_tokens(v) if is_tokens and v is not None else _cell(v) for v, is_tokens in zip(row, tokens)])
-    table.caption = f"{len(result.rows):,} row{'s' if len(result.rows) != 1 else ''}"
     return table
 
 
@@ -338,16 +397,50 @@ def _cell(value) -> str:
 
 
 @app.command()
-def status() -> None:
+def export(
+    table_or_sql: str = typer.Argument(..., metavar="TABLE_OR_SQL", help=f"a table name (all its rows), or {SQL_HELP}"),
+    out: Path = typer.Option(..., "--out", "-o", help="the file to write; its licence notice goes beside it as <out>.license.txt"),
+    format: Optional[ExportFormat] = typer.Option(None, "--format", "-f", help="default: from the --out extension"),
+    force: bool = typer.Option(False, "--force", help="replace --out (and its notice) if it exists"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help=TIMEOUT_HELP),
+    memory: Optional[str] = typer.Option(None, "--memory", help=MEMORY_HELP),
+) -> None:
+    """Write a table or a read-only query result to CSV, Parquet or JSON, with its CC BY 4.0 notice (.license.txt).
+
+    The query runs like `tokenrank query` (same guard, sandbox and limits); the file is written atomically and an
+    existing one is only replaced with --force (else exit code 2).
+    """
+    from warehouse.export import export as export_rows
+    from warehouse.query import Limits
+
+    if format is None:
+        try:
+            format = ExportFormat(out.suffix.lstrip(".").lower())
+        except ValueError:
+            err.print(f"[bold red]error:[/] cannot tell the format from {out.name!r}: pass --format csv, parquet or json")
+            raise typer.Exit(EXIT_USAGE)
+    with _reading():
+        done = export_rows(Home.from_env(), _sql_arg(table_or_sql), format.value, out, force=force,
+                           limits=Limits.from_env(timeout, memory))
+    if done.notice.synthetic:
+        console.print(DEMO_BANNER)
+    console.print(f"wrote {done.rows:,} row{'s' if done.rows != 1 else ''} to {done.path}, "
+                  f"its licence notice to {done.sidecar}", soft_wrap=True)
+
+
+@app.command()
+def status(
+    format: StatusFormat = typer.Option(StatusFormat.table, "--format", "-f", help="json: every field, dates in ISO 8601"),
+) -> None:
     """Dates loaded and gaps, latest as_of, last runs, restatements and unattributed models (read-only)."""
-    from warehouse.published import NothingPublished
+    from warehouse.query import json_value
     from warehouse.status import read_status
 
-    try:
+    with _reading():
         s = read_status(Home.from_env())
-    except NothingPublished as exc:
-        err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(EXIT_FAILED)
+    if format is StatusFormat.json:
+        sys.stdout.write(json.dumps(dataclasses.asdict(s), default=json_value, indent=2) + "\n")
+        return
     overview = Table(show_header=False, show_edge=False)
     overview.add_column(style="bold")
     overview.add_column()

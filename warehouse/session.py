@@ -1,6 +1,7 @@
 """The one write session every flow and CLI command uses.
 
-    writer lock → prepare the home (finish an interrupted rebuild swap, clean up, claim/migrate) → lake →
+    writer lock → prepare the home (finish an interrupted rebuild swap, clean up, claim/migrate) → make sure
+    readers have a published copy → lake →
     one transaction (facts, restatements, reference, derived tables, the run's ingest_log row) → run journal
     → publish the read-only copy
 
@@ -32,6 +33,7 @@ def commit_run(
     """Write a run's validated tables and load them (or, with none, repair and refresh): see the module doc."""
     with writer_lock(home):
         run.notes += prepare(home, run.source)
+        published.ensure_published(home)  # readers never open the warehouse: give them a copy before any write
         lake = Lake(home).write(list(tables))
         run.lake_written, run.lake_unchanged, run.lake_stale = len(lake.written), len(lake.unchanged), len(lake.stale)
         failpoint("after-lake")
