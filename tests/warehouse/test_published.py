@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import shutil
 import textwrap
 
 import duckdb
@@ -39,7 +40,8 @@ def test_nothing_published_is_a_clear_error(tmp_path):
 
 def test_readers_never_open_the_warehouse_itself(tmp_path):
     home = Home(tmp_path)
-    load_days(home)  # loaded, not yet published
+    load_days(home)
+    shutil.rmtree(home.published)  # loaded, but no copy for readers
     with pytest.raises(published.NothingPublished, match="nothing loaded yet"):
         published.connect_read_only(home)
 
