@@ -53,6 +53,17 @@ class ReportData:
         """The report week's weekly_totals row."""
         return self.totals.loc[self.totals["week_start"] == self.week].iloc[0]
 
+    @property
+    def is_complete(self) -> bool:
+        """All 7 days of the report's week are loaded (only complete weeks are compared and have streaks)."""
+        return bool(self.week_totals["is_complete"])
+
+    @property
+    def previous_totals(self) -> pd.Series | None:
+        """The weekly_totals row of the calendar week before the report's, None when no day of it is loaded."""
+        rows = self.totals.loc[self.totals["week_start"] == self.previous_week]
+        return None if rows.empty else rows.iloc[0]
+
     def country_rows(self, basis: str) -> pd.DataFrame:
         """The report week's weekly_country_usage rows of one basis, indexed by country."""
         rows = self.countries[(self.countries["week_start"] == self.week) & (self.countries["basis"] == basis)]

@@ -41,3 +41,8 @@ def ordinal(n: int) -> str:
         return f"{n}th"
     suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def count_of(n: int, noun: str) -> str:
+    """'1 week', '2 weeks': a count with its noun, plural unless the count is 1."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

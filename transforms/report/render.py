@@ -78,6 +78,7 @@ def to_markdown(text: ReportText, chart_files: list[str] | None) -> str:
     for _, row in text.top10.iterrows():
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in _table_cells(row)) + " |")
     lines.append("")
+    lines += [f"{note}\n" for note in (text.table_note, text.bounds_note) if note]
     lines += chart("top10_models.png")
     lines += ["## China vs US", "", text.lead_note, ""]
     lines += chart("cn_vs_us_lead.png")
@@ -121,6 +122,7 @@ def to_html(text: ReportText, charts: dict[str, bytes]) -> str:
     parts += [f'<p class="headline">{e(" ".join(text.headline))}</p>', f"<p>{e(text.basis_note)}</p>"]
     parts.append(figure("weekly_tokens.png"))
     parts += ["<h2>Top 10 models</h2>", f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"]
+    parts += [f"<p>{e(note)}</p>" for note in (text.table_note, text.bounds_note) if note]
     parts.append(figure("top10_models.png"))
     parts += ["<h2>China vs US</h2>", f"<p>{e(text.lead_note)}</p>", figure("cn_vs_us_lead.png")]
     parts += ["<h2>Unattributed models</h2>", f"<p>{e(text.unattributed)}</p>"]
