@@ -295,8 +295,9 @@ def status() -> None:
 def report(
     week: Optional[dt.datetime] = typer.Option(None, formats=["%Y-%m-%d"], help="any day of the week (default: latest complete week)"),
     out: Optional[Path] = typer.Option(None, help="output folder (default: $TOKENRANK_HOME/reports/<week_start>/)"),
+    open_: bool = typer.Option(False, "--open", help="open report.html in the default web browser"),
 ) -> None:
-    """Write the weekly report (report.md, self-contained report.html, charts as PNG)."""
+    """Write the weekly report (report.md, self-contained report.html, charts as SVG)."""
     from warehouse.published import NothingPublished, connect_read_only
     from warehouse.report_store import ReportError, latest_complete_week, week_of, write_report
 
@@ -304,19 +305,33 @@ def report(
     try:
         con = connect_read_only(home)
     except NothingPublished as exc:
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         raise typer.Exit(EXIT_FAILED)
     try:
         start = week_of(week.date()) if week else latest_complete_week(con)
-        files = write_report(con, out or home.reports / start.isoformat(), start)
+        target = out or home.reports / start.isoformat()
+        files = write_report(con, target, start)
     except ReportError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] cannot write the report to {target}: {exc.strerror or exc}", soft_wrap=True)
         raise typer.Exit(EXIT_FAILED)
     finally:
         con.close()
     console.print(Markdown(files.artifact_markdown))
     for path in files.paths:
         console.print(f"  wrote {path}")
+    if open_:
+        _open_in_browser(files.html_path)
+
+
+def _open_in_browser(page: Path) -> None:
+    """Open a written page with the `webbrowser` module (a no-op where no browser is known)."""
+    import webbrowser
+
+    if not webbrowser.open(page.as_uri()):
+        err.print(f"no web browser found: open {page.as_uri()} yourself")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,19 @@ HTML_FILE = "report.html"
 
 
 class ReportError(RuntimeError):
-    """No report can be built for the week asked (no complete week yet, or the week is not in the tables)."""
+    """No report can be built for the week asked (no complete week yet, the week is not in the tables, or
+    the derived tables are missing)."""
+
+
+def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> duckdb.DuckDBPyConnection:
+    """`con.execute`, with a missing derived table reported as a `ReportError` that says how to derive it."""
+    try:
+        return con.execute(sql, params or [])
+    except duckdb.CatalogException as exc:
+        raise ReportError(
+            f"the warehouse lacks a derived table ({str(exc).splitlines()[0]}): "
+            "derive them with `tokenrank rebuild` or the next run"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -52,7 +64,7 @@ class ReportFiles:
 
 def latest_complete_week(con: duckdb.DuckDBPyConnection) -> dt.date:
     """The Monday of the latest complete week in weekly_totals; `ReportError` when there is none."""
-    (week,) = con.execute("SELECT max(week_start) FROM weekly_totals WHERE is_complete").fetchone()
+    (week,) = _query(con, "SELECT max(week_start) FROM weekly_totals WHERE is_complete").fetchone()
     if week is None:
         raise ReportError("no complete week in weekly_totals yet: load at least one full Monday–Sunday week")
     return week
@@ -73,7 +85,7 @@ def load_report_data(con: duckdb.DuckDBPyConnection, week: dt.date, synthetic: b
     window = [first, week]
 
     def frame(sql: str, params: list) -> pd.DataFrame:
-        return con.execute(sql, params).df()
+        return _query(con, sql, params).df()
 
     totals = frame(
         "SELECT week_start, days, is_complete, total_tokens, other_tokens, ranked_tokens, wow_growth, as_of "
