@@ -133,7 +133,7 @@ def test_the_top10_table(demo):
     assert table["tokens"].dtype == "int64"
     first, second = table.iloc[0], table.iloc[1]
     assert (first["model"], first["tokens_T"], first["wow_change"], first["rank_change"]) == (
-        "Qwen3.6 Plus (free)", "4.6T", "new", "new"
+        "Qwen3.6 Plus (free)", "4.60T", "new", "new"
     )
     assert (second["wow_change"], second["rank_change"]) == ("-6.7%", "▼1")
     assert pd.Series(table["country"]).tolist()[:9] == ["CN"] * 6 + ["US"] * 3

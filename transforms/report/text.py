@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from transforms.report.data import ReportData
-from transforms.report.numbers import count_of, fmt_pct, fmt_token_change, fmt_tokens, fmt_total_tokens, ordinal
+from transforms.report.numbers import (
+    count_of, fmt_fixed, fmt_pct, fmt_token_change, fmt_tokens, fmt_total_tokens, ordinal,
+)
 
 CITATION = "Source: OpenRouter (openrouter.ai/rankings), as of {as_of}."
 SYNTHETIC_NOTICE = (
@@ -68,11 +70,16 @@ def format_as_of(as_of: pd.Timestamp) -> str:
     return pd.Timestamp(as_of).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def week_title(week: pd.Timestamp) -> str:
-    """'OpenRouter usage, week of 30 March – 5 April 2026' (Monday to Sunday)."""
+def week_span(week: pd.Timestamp) -> str:
+    """'week of 30 March – 5 April 2026' (Monday to Sunday)."""
     end = week + pd.Timedelta(days=6)
     start = f"{week.day} {week:%B}" if week.year == end.year else f"{week.day} {week:%B %Y}"
-    return f"OpenRouter usage, week of {start} – {end.day} {end:%B %Y}"
+    return f"week of {start} – {end.day} {end:%B %Y}"
+
+
+def week_title(week: pd.Timestamp) -> str:
+    """'OpenRouter usage, week of 30 March – 5 April 2026'."""
+    return f"OpenRouter usage, {week_span(week)}"
 
 
 def total_sentence(data: ReportData) -> str:
@@ -157,8 +164,8 @@ def _overlap_clause(lead: pd.Series, other: str, trail: pd.Series) -> str:
     )
 
 
-def top1_sentence(data: ReportData) -> str:
-    """'#1: Qwen3.6 Plus (free), 4.6T, new at #1, ending MiMo-V2-Pro's 2-week run. #2: …; #3: ….'
+def top1_clause(data: ReportData) -> str:
+    """'#1: Qwen3.6 Plus (free), 4.6T, new at #1, ending MiMo-V2-Pro's 2-week run' (no full stop).
 
     "new at #1" needs a complete previous week (streaks count complete weeks only); an incomplete week
     says '#1 so far' and names the previous week's #1 instead."""
@@ -183,6 +190,14 @@ def top1_sentence(data: ReportData) -> str:
             sentence += ", new at #1"
             if previous["subject"] != top["model_permaslug"]:
                 sentence += f", ending {previous_name}'s {int(previous['streak_weeks'])}-week run"
+    return sentence
+
+
+def top1_sentence(data: ReportData) -> str:
+    """'#1: Qwen3.6 Plus (free), 4.6T, new at #1, ending MiMo-V2-Pro's 2-week run. #2: …; #3: ….'"""
+    models = data.models.sort_values("rank")
+    top = models.iloc[0]
+    sentence = top1_clause(data)
     if len(models) > 1:
         runner = models.iloc[1]
         if top["tokens"] <= runner["tokens_upper"]:
@@ -196,6 +211,11 @@ def top1_sentence(data: ReportData) -> str:
         ]
         return f"{sentence}. {'; '.join(others)}."
     return sentence + "."
+
+
+def index_sentence(data: ReportData) -> str:
+    """The week in one line, for the site's list of weeks: the total and the #1."""
+    return f"{total_sentence(data)} {top1_clause(data)}."
 
 
 def composition_sentence(models: pd.DataFrame, size: int = 9) -> str:
@@ -267,7 +287,8 @@ def _is_new(row: pd.Series) -> bool:
     return not pd.isna(row["is_new"]) and bool(row["is_new"])
 
 
-def _wow_change(row: pd.Series) -> str:
+def wow_change(row: pd.Series) -> str:
+    """The week-on-week cell: 'new', '+12.3%', or '–' when there is no comparable week."""
     if _is_new(row):
         return "new"
     return NOT_COMPARED if pd.isna(row["wow_growth"]) else fmt_pct(row["wow_growth"])
@@ -301,7 +322,8 @@ BOUNDS_NOTE = (
 
 
 def _tokens_with_bound(row: pd.Series) -> str:
-    shown, upper = fmt_tokens(row["tokens"]), fmt_tokens(row["tokens_upper"])
+    """'4.60T (≤4.64T)': two decimals, as in the charts, so that the column reads alike."""
+    shown, upper = fmt_fixed(row["tokens"], "T"), fmt_fixed(row["tokens_upper"], "T")
     return shown if upper == shown else f"{shown} (≤{upper})"
 
 
@@ -316,7 +338,7 @@ def top10_table(models: pd.DataFrame) -> pd.DataFrame:
             "country": top["country"],
             "tokens": top["tokens"].astype("int64"),
             "tokens_T": top.apply(_tokens_with_bound, axis=1),
-            "wow_change": top.apply(_wow_change, axis=1),
+            "wow_change": top.apply(wow_change, axis=1),
             "rank_change": top.apply(_rank_change, axis=1),
         },
         columns=TOP10_COLUMNS,
