@@ -326,6 +326,41 @@ def report(
         _open_in_browser(files.html_path)
 
 
+@app.command()
+def site(
+    open_: bool = typer.Option(False, "--open", help="open the site's index.html in the default web browser"),
+    force: bool = typer.Option(False, "--force", help="redraw every page, changed or not"),
+) -> None:
+    """Build the static site under $TOKENRANK_HOME/site/: every week, every model, every country (only what changed)."""
+    from warehouse.published import NothingPublished, connect_read_only
+    from warehouse.report_store import ReportError
+    from warehouse.site_store import build_site
+
+    home = Home.from_env()
+    try:
+        con = connect_read_only(home)
+    except NothingPublished as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+    try:
+        result = build_site(con, home.site, force=force)
+    except ReportError as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] cannot write the site to {home.site}: {exc.strerror or exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+    finally:
+        con.close()
+    console.print(
+        f"site: {len(result.written)} pages drawn, {result.unchanged} unchanged, {len(result.removed)} files removed",
+        soft_wrap=True,
+    )
+    console.print(f"  {result.index_path.as_uri()}", soft_wrap=True)
+    if open_:
+        _open_in_browser(result.index_path)
+
+
 def _open_in_browser(page: Path) -> None:
     """Open a written page with the `webbrowser` module (a no-op where no browser is known)."""
     import webbrowser

@@ -106,3 +106,24 @@ def publish_report(home: Home) -> str | None:
                           description=f"Top 10 models, week of {files.week_start}")
     logger.info("report for the week of %s written to %s: %s", files.week_start, files.html_path.parent, files.headline)
     return str(files.html_path)
+
+
+@task(name="refresh-site", cache_policy=NONE)
+def refresh_site(home: Home) -> str | None:
+    """Redraw the pages of the static site (home.site) whose data changed; the index's path, None when no
+    week is loaded yet."""
+    from warehouse.report_store import ReportError
+    from warehouse.site_store import build_site
+
+    logger = get_run_logger()
+    con = published.connect_read_only(home)
+    try:
+        result = build_site(con, home.site)
+    except ReportError as exc:
+        logger.warning("no site: %s", exc)
+        return None
+    finally:
+        con.close()
+    logger.info("site %s: %d pages drawn, %d unchanged, %d files removed", home.site, len(result.written),
+                result.unchanged, len(result.removed))
+    return str(result.index_path)

@@ -8,7 +8,8 @@
     published/  read-only copies of the warehouse for readers; `current.duckdb` links to the newest
     state/      small operational state (the daily request count)
     .writer.lock  held by whichever run is writing the lake or the warehouse
-    reports/<week_start>/   report.md, report.html and the charts as PNG
+    reports/<week_start>/   report.md, report.html and the charts as SVG
+    site/       the static site: index.html, weeks/, models/, countries/ (see transforms.site.links)
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ class Home:
     @property
     def reports(self) -> Path:
         return (self.out or self.root) / "reports"
+
+    @property
+    def site(self) -> Path:
+        return (self.out or self.root) / "site"
 
     @property
     def warehouse(self) -> Path:

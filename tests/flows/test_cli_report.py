@@ -65,3 +65,26 @@ def test_open_opens_the_written_page(demo, tmp_path, monkeypatch):
     assert opened == [(tmp_path / "r" / "report.html").as_uri()]
     no_open = runner.invoke(app, ["report", "--out", str(tmp_path / "r")])
     assert no_open.exit_code == 0 and len(opened) == 1
+
+
+def test_site_builds_once_then_only_what_changed_and_opens(demo, monkeypatch):
+    import webbrowser
+
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
+    first = runner.invoke(app, ["site"])
+    assert first.exit_code == 0, first.output
+    # the stylesheet, the index, 26 weeks, 2 section indexes, 86 models, 4 countries
+    assert first.output.splitlines() == [
+        "site: 120 pages drawn, 0 unchanged, 0 files removed", f"  {(demo.site / 'index.html').as_uri()}"
+    ]
+    assert opened == []
+    again = runner.invoke(app, ["site", "--open"])
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[0] == "site: 0 pages drawn, 120 unchanged, 0 files removed"
+    assert opened == [(demo.site / "index.html").as_uri()]
+
+
+def test_site_without_data_ends_in_one_line(home):
+    line = one_line_error(runner.invoke(app, ["site"]))
+    assert line.startswith("error: no warehouse under ")
