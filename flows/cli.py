@@ -121,7 +121,7 @@ def _progress_bar(label: str):
                     TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
 
 
-def _execute(kind: str, **params) -> dict:
+def _execute(kind: str, site: bool = True, **params) -> dict:
     """Run the weekly or backfill pipeline (in-process, or as a Prefect flow when a server is configured) with a
     progress bar; known failures end here with one line and their exit code."""
     from flows import pipeline, progress
@@ -147,6 +147,8 @@ def _execute(kind: str, **params) -> dict:
             run = pipeline.weekly(**params, home=home)
             files = pipeline.write_report(home)
             run.report = str(files.html_path) if files else None
+            if site:
+                pipeline.write_site(home)
             return run.summary()
     except Exception as exc:
         raise _fail(exc)
@@ -183,7 +185,7 @@ def demo() -> None:
         os.environ[HOME_ENV] = str(demo_home())
     console.print(DEMO_BANNER)
     console.print(f"home: {Home.from_env().root}")
-    summary = _execute("weekly", source="demo", end_date=DEMO_LAST_DAY,
+    summary = _execute("weekly", site=False, source="demo", end_date=DEMO_LAST_DAY,
                        lookback_days=(DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1)
     _print_summary(summary)
     if summary.get("report"):
@@ -487,8 +489,9 @@ def status(
 def report(
     week: Optional[dt.datetime] = typer.Option(None, formats=["%Y-%m-%d"], help="any day of the week (default: latest complete week)"),
     out: Optional[Path] = typer.Option(None, help="output folder (default: $TOKENRANK_HOME/reports/<week_start>/)"),
+    open_: bool = typer.Option(False, "--open", help="open report.html in the default web browser"),
 ) -> None:
-    """Write the weekly report (report.md, self-contained report.html, charts as PNG)."""
+    """Write the weekly report (report.md, self-contained report.html, charts as SVG)."""
     from warehouse.published import NothingPublished, connect_read_only
     from warehouse.report_store import ReportError, latest_complete_week, week_of, write_report
 
@@ -496,19 +499,68 @@ def report(
     try:
         con = connect_read_only(home)
     except NothingPublished as exc:
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         raise typer.Exit(EXIT_FAILED)
     try:
         start = week_of(week.date()) if week else latest_complete_week(con)
-        files = write_report(con, out or home.reports / start.isoformat(), start)
+        target = out or home.reports / start.isoformat()
+        files = write_report(con, target, start)
     except ReportError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] cannot write the report to {target}: {exc.strerror or exc}", soft_wrap=True)
         raise typer.Exit(EXIT_FAILED)
     finally:
         con.close()
     console.print(Markdown(files.artifact_markdown))
     for path in files.paths:
         console.print(f"  wrote {path}")
+    if open_:
+        _open_in_browser(files.html_path)
+
+
+@app.command()
+def site(
+    open_: bool = typer.Option(False, "--open", help="open the site's index.html in the default web browser"),
+    force: bool = typer.Option(False, "--force", help="redraw every page, changed or not"),
+) -> None:
+    """Build the static site under $TOKENRANK_HOME/site/: every week, every model, every country (only what changed)."""
+    from warehouse.published import NothingPublished, connect_read_only
+    from warehouse.report_store import ReportError
+    from warehouse.site_store import build_site
+
+    home = Home.from_env()
+    try:
+        con = connect_read_only(home)
+    except NothingPublished as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+    try:
+        result = build_site(con, home.site, force=force)
+    except ReportError as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] cannot write the site to {home.site}: {exc.strerror or exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+    finally:
+        con.close()
+    console.print(
+        f"site: {len(result.written)} pages drawn, {result.unchanged} unchanged, {len(result.removed)} files removed",
+        soft_wrap=True,
+    )
+    console.print(f"  {result.index_path.as_uri()}", soft_wrap=True)
+    if open_:
+        _open_in_browser(result.index_path)
+
+
+def _open_in_browser(page: Path) -> None:
+    """Open a written page with the `webbrowser` module (a no-op where no browser is known)."""
+    import webbrowser
+
+    if not webbrowser.open(page.as_uri()):
+        err.print(f"no web browser found: open {page.as_uri()} yourself")
 
 
 @app.command()

@@ -205,3 +205,23 @@ def write_report(home: Home):
         con.close()
     log().info("report for the week of %s written to %s: %s", files.week_start, files.html_path.parent, files.headline)
     return files
+
+
+def write_site(home: Home) -> str | None:
+    """Redraw the pages of the static site (`home.site`) whose data changed; the index's path, None (with a
+    warning) when no week is loaded yet."""
+    from warehouse import published
+    from warehouse.report_store import ReportError
+    from warehouse.site_store import build_site
+
+    con = published.connect_read_only(home)
+    try:
+        result = build_site(con, home.site)
+    except ReportError as exc:
+        log().warning("no site: %s", exc)
+        return None
+    finally:
+        con.close()
+    log().info("site %s: %d pages drawn, %d unchanged, %d files removed", home.site, len(result.written),
+               result.unchanged, len(result.removed))
+    return str(result.index_path)

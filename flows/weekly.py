@@ -1,4 +1,4 @@
-"""The `weekly-rankings` Prefect flow: `flows.pipeline.weekly`, then the report and its artifacts."""
+"""The `weekly-rankings` Prefect flow: `flows.pipeline.weekly`, then the report, its artifacts and the site."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def weekly_rankings(
     window_days: int = MAX_WINDOW_DAYS,
 ) -> dict:
     """Fetch rankings-daily for the `lookback_days` days ending `end_date` (default: the last complete UTC day),
-    in requests of at most `window_days` days; load, derive, and write the latest complete week's report."""
+    in requests of at most `window_days` days; load, derive, write the latest complete week's report and refresh
+    the static site."""
     if source == "openrouter":
         use_secret_block_for_api_key()
     home = Home.from_env()
@@ -33,4 +34,5 @@ def weekly_rankings(
         create_table_artifact(key="weekly-top10", table=files.top10.to_dict("records"),
                               description=f"Top 10 models, week of {files.week_start}")
         run.report = str(files.html_path)
+    pipeline.step("refresh-site", pipeline.write_site, home)
     return run.summary()

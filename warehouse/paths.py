@@ -8,7 +8,8 @@
     warehouse.duckdb
     published/  read-only copies of the warehouse for readers; `current.duckdb` links to the newest
     .writer.lock  held by whichever run is writing the lake or the warehouse
-    reports/<week_start>/   report.md, report.html and the charts
+    reports/<week_start>/   report.md, report.html and the charts as SVG
+    site/       the static site: index.html, weeks/, models/, countries/ (see transforms.site.links)
 
 The Data API request budget belongs to the account, not to a home: its state lives in `state_dir()`
 (`$TOKENRANK_STATE_DIR`, default `$XDG_STATE_HOME/tokenrank` or `~/.local/state/tokenrank`), shared by every home.
@@ -78,6 +79,10 @@ class Home:
     @property
     def reports(self) -> Path:
         return (self.out or self.root) / "reports"
+
+    @property
+    def site(self) -> Path:
+        return (self.out or self.root) / "site"
 
     @property
     def warehouse(self) -> Path:

@@ -15,7 +15,9 @@ import duckdb
 import pandas as pd
 
 from transforms.report import ReportData, render
-from transforms.report.data import HISTORY_WEEKS
+from transforms.report.data import (
+    HISTORY_WEEKS, OTHER_AUTHORS, OTHER_COUNTRIES, OUTSIDE, OUTSIDE_TOP50, TOP_AUTHORS, UNATTRIBUTED, HistoryData,
+)
 from warehouse.files import write_atomic
 
 MARKDOWN_FILE = "report.md"
@@ -23,7 +25,19 @@ HTML_FILE = "report.html"
 
 
 class ReportError(RuntimeError):
-    """No report can be built for the week asked (no complete week yet, or the week is not in the tables)."""
+    """No report can be built for the week asked (no complete week yet, the week is not in the tables, or
+    the derived tables are missing)."""
+
+
+def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> duckdb.DuckDBPyConnection:
+    """`con.execute`, with a missing derived table reported as a `ReportError` that says how to derive it."""
+    try:
+        return con.execute(sql, params or [])
+    except duckdb.CatalogException as exc:
+        raise ReportError(
+            f"the warehouse lacks a derived table ({str(exc).splitlines()[0]}): "
+            "derive them with `tokenrank rebuild` or the next run"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -34,7 +48,7 @@ class ReportFiles:
     markdown_path: Path
     html_path: Path
     chart_paths: dict[str, Path]
-    """Chart file name -> path of its PNG."""
+    """Chart file name -> path of its SVG."""
     markdown: str
     """The content of report.md (charts linked by relative file name)."""
     artifact_markdown: str
@@ -52,7 +66,7 @@ class ReportFiles:
 
 def latest_complete_week(con: duckdb.DuckDBPyConnection) -> dt.date:
     """The Monday of the latest complete week in weekly_totals; `ReportError` when there is none."""
-    (week,) = con.execute("SELECT max(week_start) FROM weekly_totals WHERE is_complete").fetchone()
+    (week,) = _query(con, "SELECT max(week_start) FROM weekly_totals WHERE is_complete").fetchone()
     if week is None:
         raise ReportError("no complete week in weekly_totals yet: load at least one full Monday–Sunday week")
     return week
@@ -67,24 +81,36 @@ def is_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
     return row is not None and "synthetic" in row[0]
 
 
-def load_report_data(con: duckdb.DuckDBPyConnection, week: dt.date, synthetic: bool) -> ReportData:
-    """The derived-table rows one week's report is built from (see `ReportData` for each frame)."""
-    first = week - dt.timedelta(weeks=HISTORY_WEEKS - 1)
+def load_report_data(
+    con: duckdb.DuckDBPyConnection, week: dt.date, synthetic: bool, history_weeks: int | None = HISTORY_WEEKS
+) -> ReportData:
+    """The derived-table rows one week's report is built from (see `ReportData` for each frame).
+
+    The history frames cover `history_weeks` weeks ending with `week`, or every week up to it when None.
+    """
+    first = dt.date.min if history_weeks is None else week - dt.timedelta(weeks=history_weeks - 1)
     window = [first, week]
 
     def frame(sql: str, params: list) -> pd.DataFrame:
-        return con.execute(sql, params).df()
+        return _query(con, sql, params).df()
 
     totals = frame(
-        "SELECT week_start, days, is_complete, total_tokens, other_tokens, ranked_tokens, wow_growth, as_of "
-        "FROM weekly_totals WHERE week_start BETWEEN ? AND ? ORDER BY week_start",
+        """
+        SELECT t.week_start, t.days, t.is_complete, t.total_tokens, t.other_tokens, t.ranked_tokens, t.wow_growth,
+               t.as_of, coalesce(top.tokens, 0)::BIGINT AS top9_tokens,
+               (t.total_tokens - coalesce(top.tokens, 0))::BIGINT AS others_tokens
+        FROM weekly_totals t
+        LEFT JOIN (SELECT week_start, sum(tokens) AS tokens FROM weekly_model_usage WHERE rank <= 9 GROUP BY 1) top
+               USING (week_start)
+        WHERE t.week_start BETWEEN ? AND ? ORDER BY t.week_start
+        """,
         window,
     )
     if totals.empty or pd.Timestamp(week) not in set(totals["week_start"]):
         raise ReportError(f"week {week} is not in weekly_totals")
     countries = frame(
         "SELECT week_start, basis, country, tokens, tokens_upper, share, wow_growth, models "
-        "FROM weekly_country_usage WHERE week_start BETWEEN ? AND ? ORDER BY week_start, basis, tokens DESC",
+        "FROM weekly_country_usage WHERE week_start BETWEEN ? AND ? ORDER BY week_start, basis, tokens DESC, country",
         window,
     )
     models = frame(
@@ -99,7 +125,7 @@ def load_report_data(con: duckdb.DuckDBPyConnection, week: dt.date, synthetic: b
         "SELECT s.week_start, s.kind, s.subject, s.rival, s.basis, s.streak_weeks, s.certain_weeks, "
         "s.streak_start, s.longest_weeks, m.display_name AS subject_name "
         "FROM leadership_streaks s LEFT JOIN dim_model m ON m.model_permaslug = s.subject "
-        "WHERE s.week_start BETWEEN ? AND ?",
+        "WHERE s.week_start BETWEEN ? AND ? ORDER BY s.week_start, s.kind, s.basis, s.subject, s.rival",
         [week - dt.timedelta(weeks=1), week],
     )
     # Restated since the report's week began, i.e. after the previous week's report could be written.
@@ -124,10 +150,140 @@ def load_report_data(con: duckdb.DuckDBPyConnection, week: dt.date, synthetic: b
         """,
         [week, week],
     )
+    top9 = frame(
+        "SELECT week_start, rank, model_permaslug, display_name, country, tokens FROM weekly_model_usage "
+        "WHERE rank <= 9 AND week_start BETWEEN ? AND ? ORDER BY week_start, rank",
+        window,
+    )
+    authors = frame(
+        f"""
+        WITH chosen AS (
+            SELECT author, rank AS position FROM weekly_author_usage WHERE week_start = ? AND rank <= {TOP_AUTHORS}
+        ),
+        grouped AS (
+            SELECT a.week_start, coalesce(c.position, {OTHER_AUTHORS}) AS position, c.author,
+                   sum(a.tokens)::BIGINT AS tokens
+            FROM weekly_author_usage a LEFT JOIN chosen c USING (author)
+            WHERE a.week_start BETWEEN ? AND ?
+            GROUP BY ALL
+            UNION ALL
+            SELECT week_start, {OUTSIDE_TOP50}, NULL, other_tokens FROM weekly_totals WHERE week_start BETWEEN ? AND ?
+        )
+        SELECT g.week_start, g.position, g.author, g.tokens, g.tokens / t.total_tokens AS share
+        FROM grouped g JOIN weekly_totals t USING (week_start)
+        ORDER BY g.week_start, g.position
+        """,
+        [week, *window, *window],
+    )
+    country_shares = frame(
+        f"""
+        WITH chosen AS (
+            SELECT 'CN' AS country, 1 AS position
+            UNION ALL SELECT 'US', 2
+            UNION ALL
+            SELECT country, position FROM (
+                SELECT country, 2 + row_number() OVER (ORDER BY tokens DESC, country) AS position
+                FROM weekly_country_usage
+                WHERE week_start = ? AND basis = 'top50' AND country NOT IN ('CN', 'US', 'unattributed')
+            ) WHERE position <= 4
+        ),
+        grouped AS (
+            SELECT u.week_start,
+                   CASE WHEN u.country = 'unattributed' THEN {UNATTRIBUTED}
+                        ELSE coalesce(c.position, {OTHER_COUNTRIES}) END AS position,
+                   CASE WHEN u.country = 'unattributed' THEN NULL ELSE c.country END AS country,
+                   sum(u.tokens)::BIGINT AS tokens
+            FROM weekly_country_usage u LEFT JOIN chosen c USING (country)
+            WHERE u.basis = 'top50' AND u.week_start BETWEEN ? AND ?
+            GROUP BY ALL
+            UNION ALL
+            SELECT week_start, {OUTSIDE}, NULL, other_tokens FROM weekly_totals WHERE week_start BETWEEN ? AND ?
+        )
+        SELECT g.week_start, g.position, g.country, g.tokens, g.tokens / t.total_tokens AS share
+        FROM grouped g JOIN weekly_totals t USING (week_start)
+        ORDER BY g.week_start, g.position
+        """,
+        [week, *window, *window],
+    )
+    # A country with no top-9 model has 0 tokens, and at most what tokens of unknown origin could add
+    # (the unattributed row's upper bound), as in leadership_streaks.
+    lead = frame(
+        """
+        WITH top9 AS (SELECT * FROM weekly_country_usage WHERE basis = 'chart_top9'),
+        sides AS (
+            SELECT t.week_start,
+                   coalesce(cn.tokens, 0) AS cn, coalesce(cn.tokens_upper, unknown.tokens_upper, 0) AS cn_upper,
+                   coalesce(us.tokens, 0) AS us, coalesce(us.tokens_upper, unknown.tokens_upper, 0) AS us_upper
+            FROM weekly_totals t
+            LEFT JOIN top9 cn ON cn.week_start = t.week_start AND cn.country = 'CN'
+            LEFT JOIN top9 us ON us.week_start = t.week_start AND us.country = 'US'
+            LEFT JOIN top9 unknown ON unknown.week_start = t.week_start AND unknown.country = 'unattributed'
+            WHERE t.week_start BETWEEN ? AND ?
+        )
+        SELECT week_start, (cn - us)::BIGINT AS lead, (cn - us_upper)::BIGINT AS lead_low,
+               (cn_upper - us)::BIGINT AS lead_high
+        FROM sides ORDER BY week_start
+        """,
+        window,
+    )
     return ReportData(
         week_start=week, totals=totals, countries=countries, models=models, streaks=streaks,
-        restated=restated, synthetic=synthetic,
+        restated=restated, top9=top9, authors=authors, country_shares=country_shares, lead=lead,
+        synthetic=synthetic,
     )
+
+
+def load_history(con: duckdb.DuckDBPyConnection, synthetic: bool) -> HistoryData:
+    """Every loaded week of the derived tables, for the site's history pages (see `HistoryData`)."""
+
+    def frame(sql: str) -> pd.DataFrame:
+        return _query(con, sql).df()
+
+    weeks = frame(
+        "SELECT week_start, days, is_complete, total_tokens, wow_growth, as_of FROM weekly_totals ORDER BY week_start"
+    )
+    models = frame(
+        """
+        SELECT u.week_start, u.model_permaslug, u.display_name, u.author, u.country, u.tokens, u.tokens_upper,
+               u.days_in_top50, u.rank, u.share, u.wow_growth, u.is_new, t.is_complete, t.days, t.as_of
+        FROM weekly_model_usage u JOIN weekly_totals t USING (week_start)
+        ORDER BY u.model_permaslug, u.week_start
+        """
+    )
+    model_summary = frame(
+        """
+        SELECT model_permaslug, arg_max(display_name, week_start) AS display_name, arg_max(author, week_start) AS author,
+               arg_max(country, week_start) AS country, count(*) AS weeks, min(week_start) AS first_week,
+               max(week_start) AS last_week, min(rank) AS best_rank, max(tokens) AS peak_tokens,
+               sum(tokens)::BIGINT AS total_tokens
+        FROM weekly_model_usage GROUP BY model_permaslug ORDER BY last_week DESC, total_tokens DESC, model_permaslug
+        """
+    )
+    countries = frame(
+        """
+        SELECT u.week_start, u.country, u.tokens, u.tokens_upper, u.tokens / t.total_tokens AS share,
+               coalesce(top.tokens, 0)::BIGINT AS top9_tokens, u.models, u.wow_growth, t.is_complete, t.days, t.as_of
+        FROM weekly_country_usage u JOIN weekly_totals t USING (week_start)
+        LEFT JOIN weekly_country_usage top
+               ON top.week_start = u.week_start AND top.country = u.country AND top.basis = 'chart_top9'
+        WHERE u.basis = 'top50'
+        ORDER BY u.country, u.week_start
+        """
+    )
+    country_summary = frame(
+        """
+        WITH latest AS (SELECT max(week_start) AS week_start FROM weekly_totals)
+        SELECT u.country, count(*) AS weeks, min(u.week_start) AS first_week, max(u.week_start) AS last_week,
+               coalesce(max(u.tokens / t.total_tokens) FILTER (WHERE u.week_start = latest.week_start), 0)
+                   AS latest_share,
+               sum(u.tokens)::BIGINT AS total_tokens
+        FROM weekly_country_usage u JOIN weekly_totals t USING (week_start) CROSS JOIN latest
+        WHERE u.basis = 'top50'
+        GROUP BY u.country ORDER BY latest_share DESC, total_tokens DESC, u.country
+        """
+    )
+    return HistoryData(weeks=weeks, models=models, model_summary=model_summary, countries=countries,
+                       country_summary=country_summary, synthetic=synthetic)
 
 
 def week_of(day: dt.date) -> dt.date:
@@ -141,7 +297,7 @@ def write_report(
     week: dt.date | None = None,
     synthetic: bool | None = None,
 ) -> ReportFiles:
-    """Write report.md, report.html and one PNG per chart into `out_dir` for one week.
+    """Write report.md, report.html and one SVG per chart into `out_dir` for one week.
 
     `week`: any day of the week wanted (default: the latest complete week). `synthetic`: whether the
     data are the demo dataset's (default: detected from the latest successful ingest_log row). Raises
@@ -153,8 +309,8 @@ def write_report(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     chart_paths = {name: out_dir / name for name in report.charts}
-    for name, png in report.charts.items():
-        write_atomic(chart_paths[name], png)
+    for name, svg in report.charts.items():
+        write_atomic(chart_paths[name], svg)
     html_path, markdown_path = out_dir / HTML_FILE, out_dir / MARKDOWN_FILE
     write_atomic(html_path, report.html.encode("utf-8"))
     write_atomic(markdown_path, report.markdown.encode("utf-8"))

@@ -32,6 +32,8 @@ CREATE TABLE leadership_streaks (week_start DATE, kind VARCHAR, subject VARCHAR,
     streak_weeks INTEGER, certain_weeks INTEGER, streak_start DATE, longest_weeks INTEGER);
 CREATE TABLE growth_rates (week_start DATE, level VARCHAR, key VARCHAR, tokens BIGINT, wow_growth DOUBLE,
     growth_4w DOUBLE, rising_weeks INTEGER);
+CREATE TABLE weekly_author_usage (week_start DATE, author VARCHAR, country VARCHAR, tokens BIGINT, share DOUBLE,
+    rank INTEGER, wow_growth DOUBLE);
 """
 
 # Week totals, China and US (top-9 basis), in trillions: China ahead from 2026-03-02 on (5 weeks).
@@ -95,6 +97,12 @@ def _tables() -> dict[str, pd.DataFrame]:
         for rank, (slug, name, country, tokens, prev, prev_rank) in enumerate(DEMO_MODELS, start=1)
     ]
     dim_model = [(slug, name, dt.date(2026, 1, 1), dt.date(2026, 4, 5)) for slug, name, *_ in DEMO_MODELS]
+    author_tokens: dict[str, int] = {}
+    for slug, _, _, tokens, _, _ in DEMO_MODELS:
+        author_tokens[slug.split("/")[0]] = author_tokens.get(slug.split("/")[0], 0) + tokens
+    ranked_authors = sorted(author_tokens.items(), key=lambda kv: (-kv[1], kv[0]))
+    authors = [(DEMO_WEEK, author, "", tokens, tokens / total, rank, None)
+               for rank, (author, tokens) in enumerate(ranked_authors, start=1)]
     restatements = [
         # Restated after the demo week began: listed. The earlier one is not.
         (dt.date(2026, 3, 28), "xiaomi/mimo-v2-pro-20260318", 470 * 10**9, 474 * 10**9,
@@ -112,6 +120,7 @@ def _tables() -> dict[str, pd.DataFrame]:
         "leadership_streaks": pd.DataFrame(streaks),
         "weekly_model_usage": pd.DataFrame(models),
         "dim_model": pd.DataFrame(dim_model),
+        "weekly_author_usage": pd.DataFrame(authors),
         "restatements": pd.DataFrame(restatements),
     }
 

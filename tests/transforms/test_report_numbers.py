@@ -1,6 +1,8 @@
 import pytest
 
-from transforms.report.numbers import fmt_pct, fmt_token_change, fmt_tokens, fmt_total_tokens, ordinal
+from transforms.report.numbers import (
+    chart_unit, count_of, fmt_fixed, fmt_pct, fmt_share, fmt_token_change, fmt_tokens, fmt_total_tokens, ordinal,
+)
 
 T = 10**12
 
@@ -40,3 +42,23 @@ def test_small_changes_are_shown_in_billions():
                                           (12, "12th"), (13, "13th"), (21, "21st"), (22, "22nd"), (112, "112th")])
 def test_ordinals(n, text):
     assert ordinal(n) == text
+
+
+@pytest.mark.parametrize(
+    ("tokens", "unit", "text"),
+    [(4_600 * 10**9, "T", "4.60T"), (27_003 * 10**9, "T", "27.00T"), (4_605 * 10**9, "T", "4.61T"),
+     (-9_930 * 10**9, "T", "-9.93T"), (450 * 10**9, "B", "450.0B"), (1_949_999, "M", "1.9M"), (0, "T", "0.00T")],
+)
+def test_chart_values_have_fixed_decimals(tokens, unit, text):
+    assert fmt_fixed(tokens, unit) == text
+
+
+def test_a_chart_unit_follows_its_largest_value():
+    assert [chart_unit(v) for v in (27 * T, T, T - 1, 5 * 10**9, 5 * 10**6, 5)] == ["T", "T", "B", "B", "M", "K"]
+
+
+def test_shares_and_counts():
+    assert (fmt_share(0.248353), fmt_share(0.07), fmt_share(1.0)) == ("24.8%", "7.0%", "100.0%")
+    assert (count_of(1, "week"), count_of(2, "week"), count_of(3, "country", "countries")) == (
+        "1 week", "2 weeks", "3 countries"
+    )

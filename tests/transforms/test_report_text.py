@@ -5,6 +5,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
+from tests.transforms.conftest import week
 from tests.transforms.report_demo_week import DEMO_WEEK, demo_warehouse, with_overlapping_bounds
 from transforms.report.text import TOP10_COLUMNS, write_text
 from warehouse.report_store import load_report_data
@@ -132,7 +133,68 @@ def test_the_top10_table(demo):
     assert table["tokens"].dtype == "int64"
     first, second = table.iloc[0], table.iloc[1]
     assert (first["model"], first["tokens_T"], first["wow_change"], first["rank_change"]) == (
-        "Qwen3.6 Plus (free)", "4.6T", "new", "new"
+        "Qwen3.6 Plus (free)", "4.60T", "new", "new"
     )
     assert (second["wow_change"], second["rank_change"]) == ("-6.7%", "▼1")
     assert pd.Series(table["country"]).tolist()[:9] == ["CN"] * 6 + ["US"] * 3
+
+
+B = 10**9
+
+
+@pytest.fixture
+def three_weeks(wh):
+    """Two complete weeks, then 4 days of a third, materialized by the real SQL (tests/transforms/conftest.py).
+
+    Per day: week 0 qwen/a 300B, openai/b 200B; week 1 qwen/a 400B, openai/b 210B; week 2 qwen/a 500B,
+    openai/b 150B and mistralai/m 20B, new. `other` is 60B a day: totals 3.92T, 4.69T (+19.64%), 2.92T.
+    """
+    for author, country in [("qwen", "CN"), ("openai", "US"), ("mistralai", "FR")]:
+        wh.author(author, country)
+    wh.week(week(0), {"qwen/a": 300 * B, "openai/b": 200 * B}, other=60 * B)
+    wh.week(week(1), {"qwen/a": 400 * B, "openai/b": 210 * B}, other=60 * B)
+    wh.week(week(2), {"qwen/a": 500 * B, "openai/b": 150 * B, "mistralai/m": 20 * B}, other=60 * B, skip=(4, 5, 6))
+    wh.build()
+    return wh
+
+
+def test_a_partial_week_is_compared_with_nothing_but_names_the_previous_week(three_weeks):
+    text = write_text(load_report_data(three_weeks.con, week(2), synthetic=False))
+    assert text.headline == [
+        "Total usage so far: 2.9T tokens in 4 of its 7 days (the complete previous week: 4.7T; "
+        "growth is given once this week is complete).",
+        "China-origin models so far: 2.0T, ahead of the US (0.6T).",
+        "#1 so far: qwen/a, 2.0T, as in the previous week. #2: openai/b, 0.6T; #3: mistralai/m, 0.08T.",
+        "The top 3 by maker's country: #1 China, #2 the US, #3 France.",
+    ]
+    assert text.lead_note == (
+        "This week is incomplete: leads and streaks count complete weeks only. In the previous week China had "
+        "been ahead of the US (top-9 basis) for 2 consecutive weeks."
+    )
+    table = text.top10.set_index("model")
+    assert table[["wow_change", "rank_change"]].to_dict("index") == {
+        "qwen/a": {"wow_change": "–", "rank_change": "–"},
+        "openai/b": {"wow_change": "–", "rank_change": "–"},
+        "mistralai/m": {"wow_change": "new", "rank_change": "new"},
+    }
+    assert text.table_note == (
+        "This week is incomplete, so it is not compared with the previous week (–); "
+        "“new”: not ranked on any day of the previous week."
+    )
+
+
+def test_the_first_week_of_data_calls_nothing_new(three_weeks):
+    text = write_text(load_report_data(three_weeks.con, week(0), synthetic=False))
+    assert text.headline[0] == "Total usage was 3.9T tokens (no complete previous week to compare with)."
+    assert text.headline[2] == "#1: qwen/a, 2.1T. #2: openai/b, 1.4T."
+    assert set(text.top10["wow_change"]) == set(text.top10["rank_change"]) == {"–"}
+    assert text.table_note == "There is no complete previous week to compare with (–)."
+    assert text.lead_note == "China has been ahead of the US (top-9 basis) for 1 consecutive week, since the week of 2026-03-02; its longest lead on record is 1 week."
+
+
+def test_a_complete_week_after_a_complete_one(three_weeks):
+    text = write_text(load_report_data(three_weeks.con, week(1), synthetic=False))
+    assert text.headline[0] == "Total usage rose 19.6% to 4.7T tokens."
+    assert text.headline[2] == "#1: qwen/a, 2.8T, #1 for the 2nd consecutive week. #2: openai/b, 1.47T."
+    assert text.top10[["wow_change", "rank_change"]].values.tolist() == [["+33.3%", "="], ["+5.0%", "="]]
+    assert text.table_note is None

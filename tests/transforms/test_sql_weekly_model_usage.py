@@ -20,8 +20,10 @@ def built(wh):
         ranked = both if offset in (2, 3) else {**both, "anthropic/c": 4}
         wh.day(week(0) + dt.timedelta(days=offset), ranked, other=3)
     wh.week(week(1), {"qwen/q:free": 30, "qwen/q": 10, "openai/g": 12, "mistralai/m": 5}, other=3)
-    wh.week(week(2), {"qwen/q:free": 30, "openai/g": 12}, other=3, skip=(6,))
-    wh.week(week(3), {"qwen/q:free": 31, "openai/g": 13}, other=3)
+    # week 2 is incomplete (no Sunday): anthropic/c is back, absent from the complete week 1
+    wh.week(week(2), {"qwen/q:free": 30, "openai/g": 12, "anthropic/c": 2}, other=3, skip=(6,))
+    # mistralai/m is back after the incomplete week 2: whether it was ranked on its Sunday is unknown
+    wh.week(week(3), {"qwen/q:free": 31, "openai/g": 13, "mistralai/m": 1}, other=3)
     wh.build()
     return wh
 
@@ -75,11 +77,25 @@ def test_week_on_week_columns(built):
     assert rows[(week(1), "qwen/q:free")]["share"] == pytest.approx(0.5)
 
 
-def test_incomplete_weeks_have_no_previous_week(built):
+def test_incomplete_weeks_have_no_week_on_week_figures(built):
     rows = by_key(built)
     for key in [(week(2), "qwen/q:free"), (week(3), "qwen/q:free"), (week(3), "openai/g")]:
         r = rows[key]
-        assert (r["prev_tokens"], r["wow_growth"], r["prev_rank"], r["rank_change"], r["is_new"]) == (None,) * 5
+        assert (r["prev_tokens"], r["wow_growth"], r["prev_rank"], r["rank_change"]) == (None,) * 4
+
+
+def test_is_new_needs_only_the_previous_week_loaded(built):
+    rows = by_key(built)
+    is_new = {key: rows[key]["is_new"] for key in rows if key[0] != week(1)}
+    assert is_new == {
+        # the first week of data: nothing to compare with, so nothing is new
+        (week(0), "qwen/q:free"): None, (week(0), "openai/g"): None, (week(0), "qwen/q"): None,
+        (week(0), "anthropic/c"): None,
+        # an incomplete week after a complete one: absent from that week means new
+        (week(2), "qwen/q:free"): False, (week(2), "openai/g"): False, (week(2), "anthropic/c"): True,
+        # a complete week after an incomplete one: ranked on one of its days means not new; absent is unknown
+        (week(3), "qwen/q:free"): False, (week(3), "openai/g"): False, (week(3), "mistralai/m"): None,
+    }
 
 
 def test_matches_python_recomputation(built):
@@ -91,6 +107,10 @@ def test_matches_python_recomputation(built):
         this = ref[w]
         prev = ref.get(w - dt.timedelta(weeks=1))
         comparable = this.complete and prev is not None and prev.complete
+        if prev is not None and slug in prev.models:
+            assert r["is_new"] is False
+        else:
+            assert r["is_new"] == (True if prev is not None and prev.complete else None)
         assert r["tokens"] == this.models[slug]
         assert r["tokens_upper"] == this.upper[slug]
         assert r["days_in_top50"] == sum(1 for d in this.days if (d, slug) in built.ranked)
@@ -98,7 +118,6 @@ def test_matches_python_recomputation(built):
         assert r["share"] == pytest.approx(this.models[slug] / this.total)
         if comparable:
             assert r["prev_tokens"] == prev.models.get(slug, 0)
-            assert r["is_new"] == (slug not in prev.models)
             assert r["prev_rank"] == (prev.ranking().index(slug) + 1 if slug in prev.models else None)
         else:
-            assert (r["prev_tokens"], r["is_new"], r["prev_rank"]) == (None, None, None)
+            assert (r["prev_tokens"], r["prev_rank"]) == (None, None)

@@ -3,20 +3,26 @@
 import datetime as dt
 import json
 import stat
-import struct
+import xml.etree.ElementTree as ET
 
+import pandas as pd
 import pytest
 
+from tests.transforms.conftest import Warehouse, week
 from tests.transforms.report_demo_week import DEMO_WEEK, demo_warehouse
-from transforms.report.charts import CHART_SIZE_PX, CHARTS
+from transforms.report.charts import CHARTS
 from warehouse.report_store import (
     ReportError,
     is_synthetic,
     latest_complete_week,
+    load_history,
     load_report_data,
     week_of,
     write_report,
 )
+
+CHART_FILES = [f"{spec.stem}.svg" for spec in CHARTS]
+B = 10**9
 
 
 def test_the_latest_complete_week_is_the_default():
@@ -94,16 +100,15 @@ def test_write_report_writes_every_file(tmp_path):
     out = tmp_path / "reports" / "2026-03-30"
     files = write_report(demo_warehouse(), out)
     assert files.week_start == DEMO_WEEK and files.synthetic is True
-    assert sorted(p.name for p in out.iterdir()) == sorted(["report.md", "report.html", *CHARTS])
-    assert files.paths == [out / "report.md", out / "report.html", *(out / name for name in CHARTS)]
+    assert sorted(p.name for p in out.iterdir()) == sorted(["report.md", "report.html", *CHART_FILES])
+    assert files.paths == [out / "report.md", out / "report.html", *(out / name for name in CHART_FILES)]
     assert files.markdown_path.read_text() == files.markdown
     assert "Total usage rose 18.9% to 27.0T tokens." in files.markdown
     assert "![" not in files.artifact_markdown
     html = files.html_path.read_text()
     assert html.startswith("<!DOCTYPE html>") and "Source: OpenRouter (openrouter.ai/rankings)" in html
     for path in files.chart_paths.values():
-        png = path.read_bytes()
-        assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == CHART_SIZE_PX
+        assert ET.fromstring(path.read_text()).get("width") == "960"
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o644 for p in files.paths)
 
 
@@ -114,7 +119,7 @@ def test_a_report_is_replaced_whole(tmp_path):
     files = write_report(con, tmp_path, week=dt.date(2026, 4, 1), synthetic=False)
     assert "Total usage rose 20.0% to 27.0T tokens." in files.markdown_path.read_text()
     assert "Synthetic" not in files.html_path.read_text()
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["report.md", "report.html", *CHARTS])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["report.md", "report.html", *CHART_FILES])
 
 
 def test_the_top10_frame_serialises_for_a_table_artifact(tmp_path):
@@ -123,5 +128,58 @@ def test_the_top10_frame_serialises_for_a_table_artifact(tmp_path):
     assert len(records) == 10
     assert records[0] == {
         "rank": 1, "model": "Qwen3.6 Plus (free)", "model_permaslug": "qwen/qwen3.6-plus-04-02:free",
-        "country": "CN", "tokens": 4_604_000_000_000, "tokens_T": "4.6T", "wow_change": "new", "rank_change": "new",
+        "country": "CN", "tokens": 4_604_000_000_000, "tokens_T": "4.60T", "wow_change": "new", "rank_change": "new",
     }
+
+
+def test_the_chart_frames_of_the_demo_week():
+    """Top-9 remainder, author and country shares and the China–US lead, from report_demo_week's literal rows."""
+    data = load_report_data(demo_warehouse(), DEMO_WEEK, synthetic=True)
+    this = pd.Timestamp(DEMO_WEEK)
+    totals = data.totals.set_index("week_start")
+    # 27,003B in all; the top 9 of DEMO_MODELS sum to 15,990B; earlier weeks have no model rows
+    assert (totals.loc[this, "top9_tokens"], totals.loc[this, "others_tokens"]) == (15_990 * B, 11_013 * B)
+    assert (totals["top9_tokens"].iloc[0], totals["others_tokens"].iloc[0]) == (0, 19_100 * B)
+    authors = data.authors[data.authors["week_start"] == this]
+    assert list(zip(authors["position"], authors["author"].fillna("*"), authors["tokens"])) == [
+        (1, "qwen", 6_244 * B), (2, "xiaomi", 3_080 * B), (3, "anthropic", 2_040 * B), (4, "stepfun", 1_400 * B),
+        (5, "minimax", 1_190 * B), (6, "deepseek", 1_046 * B), (7, "google", 990 * B), (8, "openrouter", 700 * B),
+        (9, "*", 450 * B),  # x-ai, the only other author
+        (10, "*", 1_890_210 * 10**6),  # the `other` rows: 7% of the total
+    ]
+    assert authors["share"].tolist() == pytest.approx([t / (27_003 * B) for t in authors["tokens"]])
+    countries = data.country_shares[data.country_shares["week_start"] == this]
+    assert list(zip(countries["position"], countries["country"].fillna("*"), countries["tokens"])) == [
+        (1, "CN", 16_700 * B), (2, "US", 8_700 * B), (7, "*", 1_890_210 * 10**6)
+    ]
+    assert countries["share"].tolist() == pytest.approx([0.618450, 0.322186, 0.07], abs=5e-7)
+    lead = data.lead.set_index("week_start")
+    # CN 12.96T (≤12.99T) against US 3.03T (≤3.05T); the first week: 2.5T against 3.3T, no bounds
+    assert tuple(lead.loc[this]) == (9_930 * B, 9_910 * B, 9_960 * B)
+    assert tuple(lead.iloc[0]) == (-800 * B, -800 * B, -800 * B)
+
+
+def test_the_history_of_models_and_countries():
+    """Three weeks through the real SQL: 2 complete, the third 4 days (qwen/a CN, openai/b US, mistralai/m FR)."""
+    wh = Warehouse()
+    for author, country in [("qwen", "CN"), ("openai", "US"), ("mistralai", "FR")]:
+        wh.author(author, country)
+    wh.week(week(0), {"qwen/a": 300 * B, "openai/b": 200 * B}, other=60 * B)
+    wh.week(week(1), {"qwen/a": 400 * B, "openai/b": 210 * B}, other=60 * B)
+    wh.week(week(2), {"qwen/a": 500 * B, "openai/b": 150 * B, "mistralai/m": 20 * B}, other=60 * B, skip=(4, 5, 6))
+    wh.build()
+    history = load_history(wh.con, synthetic=False)
+    assert history.weeks["week_start"].dt.date.tolist() == [week(0), week(1), week(2)]
+    assert history.weeks["is_complete"].tolist() == [True, True, False]
+    summary = history.model_summary.set_index("model_permaslug")
+    assert summary.loc["qwen/a", ["weeks", "best_rank", "peak_tokens", "total_tokens"]].tolist() == [
+        3, 1, 2_800 * B, 6_900 * B  # 2,100B + 2,800B + 2,000B
+    ]
+    assert summary.loc["mistralai/m", ["weeks", "best_rank", "peak_tokens", "country"]].tolist() == [1, 3, 80 * B, "FR"]
+    assert list(summary.index) == ["qwen/a", "openai/b", "mistralai/m"]  # latest first, then by total tokens
+    countries = history.countries.set_index(["country", "week_start"])
+    cn = countries.loc[("CN", pd.Timestamp(week(2)))]
+    assert (cn["tokens"], cn["top9_tokens"], cn["models"]) == (2_000 * B, 2_000 * B, 1)
+    assert cn["share"] == pytest.approx(2_000 / 2_920)  # of the week's total, `other` included
+    latest = history.country_summary.set_index("country")["latest_share"]
+    assert latest.to_dict() == pytest.approx({"CN": 2_000 / 2_920, "US": 600 / 2_920, "FR": 80 / 2_920})

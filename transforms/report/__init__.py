@@ -1,6 +1,7 @@
-"""The weekly report, built purely from DataFrames: text, charts (PNG bytes) and a self-contained HTML page.
+"""The weekly report, built purely from DataFrames: text, SVG charts, Markdown and a self-contained HTML page.
 
-`warehouse.report_store` reads the derived tables into a `ReportData` and writes what `render` returns.
+`warehouse.report_store` reads the derived tables into a `ReportData` and writes what `render` returns;
+`transforms.site` lays the same report out as the static site's week pages.
 """
 
 from transforms.report.data import ReportData

@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
 HISTORY_WEEKS = 26
 """How many weeks, ending with the report's week, the history frames and charts cover."""
+
+TOP_AUTHORS = 8
+"""Authors shown by name in the author-share chart: the report week's largest; the rest are grouped."""
+OTHER_AUTHORS, OUTSIDE_TOP50 = 9, 10
+"""`authors.position` of the grouped rows: the other ranked authors, and the tokens outside the daily top 50."""
+OTHER_COUNTRIES, UNATTRIBUTED, OUTSIDE = 5, 6, 7
+"""`country_shares.position` of the grouped rows (1 China, 2 the US, 3–4 the report week's next largest)."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,18 @@ class ReportData:
     - `restated`: per (week_start, model_permaslug) of a week before the report's week, the figures
       restated since that week began: `display_name`, `days` restated, `old_tokens` (first value seen in
       that period) and `new_tokens` (latest), both summed over the restated days.
+    - `top9`: weekly_model_usage rows of ranks 1–9 of every week of the history window (week_start, rank,
+      model_permaslug, display_name, country, tokens); `totals.top9_tokens` is their sum and
+      `totals.others_tokens` the rest of the week's total (other ranked models and `other`).
+    - `authors`: per week of the window, the token share (of the week's total, `other` included) of the
+      report week's `TOP_AUTHORS` largest authors (`position` = their rank that week, `author`), then
+      `OTHER_AUTHORS` (every other ranked author) and `OUTSIDE_TOP50` (the `other` rows); columns
+      week_start, position, author (NULL for the groups), tokens, share. Shares of a week sum to 1.
+    - `country_shares`: the same by maker's country over all ranked models: `position` 1 China, 2 the US,
+      3–4 the report week's next largest countries, then `OTHER_COUNTRIES`, `UNATTRIBUTED`, `OUTSIDE`;
+      columns week_start, position, country (NULL for the groups), tokens, share.
+    - `lead`: per week of the window, China minus the US on the top-9 basis (week_start, lead,
+      lead_low, lead_high): the lower bound of one minus the upper bound of the other, and vice versa.
     - `synthetic`: the data come from the demo dataset, not from OpenRouter.
     """
 
@@ -37,6 +57,10 @@ class ReportData:
     models: pd.DataFrame
     streaks: pd.DataFrame
     restated: pd.DataFrame
+    top9: pd.DataFrame
+    authors: pd.DataFrame
+    country_shares: pd.DataFrame
+    lead: pd.DataFrame
     synthetic: bool
 
     @property
@@ -48,10 +72,21 @@ class ReportData:
     def previous_week(self) -> pd.Timestamp:
         return self.week - pd.Timedelta(days=7)
 
-    @property
+    @cached_property
     def week_totals(self) -> pd.Series:
         """The report week's weekly_totals row."""
         return self.totals.loc[self.totals["week_start"] == self.week].iloc[0]
+
+    @cached_property
+    def is_complete(self) -> bool:
+        """All 7 days of the report's week are loaded (only complete weeks are compared and have streaks)."""
+        return bool(self.week_totals["is_complete"])
+
+    @cached_property
+    def previous_totals(self) -> pd.Series | None:
+        """The weekly_totals row of the calendar week before the report's, None when no day of it is loaded."""
+        rows = self.totals.loc[self.totals["week_start"] == self.previous_week]
+        return None if rows.empty else rows.iloc[0]
 
     def country_rows(self, basis: str) -> pd.DataFrame:
         """The report week's weekly_country_usage rows of one basis, indexed by country."""
@@ -65,3 +100,29 @@ class ReportData:
         for column, value in match.items():
             rows = rows[rows[column] == value]
         return None if rows.empty else rows.iloc[0]
+
+
+@dataclass(frozen=True)
+class HistoryData:
+    """Every loaded week, for the site's index and its per-model and per-country pages.
+
+    - `weeks`: weekly_totals rows (week_start, days, is_complete, total_tokens, wow_growth, as_of).
+    - `models`: every weekly_model_usage row (week_start, model_permaslug, display_name, author, country,
+      tokens, tokens_upper, days_in_top50, rank, share, wow_growth, is_new) plus the week's `is_complete`,
+      `days` and `as_of`.
+    - `model_summary`: one row per model ever ranked: display_name, author, country (of its latest
+      week), weeks (ranked in), first_week, last_week, best_rank, peak_tokens, total_tokens.
+    - `countries`: per (week, country) with ranked models: `tokens` and `tokens_upper` over all ranked
+      models (the top50 basis), `share` of the week's total (`other` included), `top9_tokens` (the
+      chart_top9 basis, 0 when none of its models was in the top 9), `models`, `wow_growth` (top50
+      basis), plus the week's `is_complete`, `days` and `as_of`.
+    - `country_summary`: one row per country: weeks, first_week, last_week, latest_share (its share in
+      the latest loaded week, 0 when absent), total_tokens.
+    """
+
+    weeks: pd.DataFrame
+    models: pd.DataFrame
+    model_summary: pd.DataFrame
+    countries: pd.DataFrame
+    country_summary: pd.DataFrame
+    synthetic: bool

@@ -41,3 +41,40 @@ def ordinal(n: int) -> str:
         return f"{n}th"
     suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def count_of(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 week', '2 weeks', '3 countries' (with `plural`): a count with its noun, plural unless it is 1."""
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+
+
+_UNIT_SCALES = {"T": 10**12, "B": 10**9, "M": 10**6, "K": 10**3}
+
+
+def chart_unit(largest: int | float) -> str:
+    """The unit a chart writes all its token values in: 'T' from 1T up, else 'B', 'M' or 'K'."""
+    for unit, scale in _UNIT_SCALES.items():
+        if largest >= scale:
+            return unit
+    return "K"
+
+
+def unit_scale(unit: str) -> int:
+    return _UNIT_SCALES[unit]
+
+
+def fmt_fixed(tokens: int | float, unit: str, decimals: int | None = None) -> str:
+    """Tokens in `unit` with a fixed number of decimals (default 2 for T, 1 otherwise), so that every
+    value of one chart reads alike: 4_600_000_000_000 -> '4.60T', 27_003_000_000_000 -> '27.00T'."""
+    decimals = (2 if unit == "T" else 1) if decimals is None else decimals
+    value = int(tokens)
+    sign, value = ("-", -value) if value < 0 else ("", value)
+    scale = _UNIT_SCALES[unit]
+    steps = (value * 10**decimals * 2 + scale) // (2 * scale)  # round half up, exactly
+    whole, frac = divmod(steps, 10**decimals)
+    return f"{sign}{whole}{'.' + str(frac).zfill(decimals) if decimals else ''}{unit}"
+
+
+def fmt_share(fraction: float) -> str:
+    """A share as a percentage with one decimal: 0.24835 -> '24.8%'."""
+    return f"{fraction * 100:.1f}%"

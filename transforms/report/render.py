@@ -1,147 +1,147 @@
-"""Lays the report out as Markdown (charts linked by file name) and as one self-contained HTML page
-(charts as base64 data URIs, inline CSS: it opens offline, with nothing beside it)."""
+"""Lays one week's report out as Markdown (charts linked by file name) and as one self-contained HTML page
+(charts as SVG data URIs, CSS inline: it opens offline with nothing beside it). The site's week page is
+the same template with files beside it (`week_page_context`)."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-import html
 from dataclasses import dataclass
+from typing import Callable
 
 import pandas as pd
 
-from transforms.report.charts import CHART_SIZE_PX, CHARTS
+from transforms.report.charts import CHARTS, LAYOUTS
 from transforms.report.data import ReportData
-from transforms.report.text import ReportText, write_text
+from transforms.report.svg import Stamp, SvgImage
+from transforms.report.templating import LICENCE, environment
+from transforms.report.text import ReportText, format_as_of, write_text
 
-CHART_ALT = {
-    "weekly_tokens.png": "Weekly tokens, up to the last 26 weeks: total, and China vs US (top-9 models)",
-    "top10_models.png": "The week's top 10 models: tokens and week-on-week change, coloured by maker's country",
-    "cn_vs_us_lead.png": "China minus US tokens week by week (top-9 models), current streak marked",
-}
-TABLE_HEADER = ["#", "Model", "Country", "Tokens", "Week on week", "Rank change"]
+NARROW = "-narrow"
 
-CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d1f23; margin: 0; background: #fafafa; }
-main { max-width: 1000px; margin: 0 auto; padding: 24px; background: #fff; }
-h1 { font-size: 1.6em; margin-top: 0; }
-.synthetic { background: #fff3cd; border: 2px solid #d39e00; color: #5c4400; padding: 12px 16px;
-             font-weight: 600; margin-bottom: 16px; }
-.notice { background: #eef3fb; border-left: 4px solid #1f77b4; padding: 8px 12px; }
-.headline { font-size: 1.1em; line-height: 1.5; }
-figure { margin: 24px 0; }
-figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
-figcaption { color: #555; font-size: 0.9em; }
-table { border-collapse: collapse; width: 100%; font-size: 0.95em; }
-th, td { border-bottom: 1px solid #ddd; padding: 6px 8px; text-align: left; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-footer { margin-top: 32px; border-top: 1px solid #ddd; padding-top: 8px; color: #333; }
-"""
+
+@dataclass(frozen=True)
+class ChartImage:
+    """One chart in both layouts, with what the page says about it."""
+
+    stem: str
+    alt: str
+    """The chart's point, in words: the <img> alt text (also the SVG's <desc>)."""
+    caption: str | None
+    layouts: dict[str, SvgImage]
+    """File-name suffix ('' wide, '-narrow') -> the drawn image."""
+
+    def file_name(self, suffix: str = "") -> str:
+        return f"{self.stem}{suffix}.svg"
 
 
 @dataclass(frozen=True)
 class RenderedReport:
-    """One week's report, ready to write: file name -> PNG bytes, Markdown, HTML, and the top-10 table."""
+    """One week's report, ready to write."""
 
     week_start: dt.date
+    text: ReportText
+    images: list[ChartImage]
     markdown: str
     """The content of report.md; charts are linked by file name, relative to the report's directory."""
     artifact_markdown: str
-    """The same text without chart links, for a Prefect markdown artifact (it cannot see the PNG files)."""
+    """The same text without chart links, for a Prefect markdown artifact (it cannot see the files)."""
     html: str
-    charts: dict[str, bytes]
-    top10: pd.DataFrame
+    """The self-contained report.html."""
     synthetic: bool
-    headline: str
-    """The week's story in one paragraph ("Total usage rose 18.9% to 27.0T tokens. ...")."""
+
+    @property
+    def charts(self) -> dict[str, bytes]:
+        """File name -> SVG bytes of the wide charts (the files beside report.md)."""
+        return {image.file_name(): image.layouts[""].svg.encode("utf-8") for image in self.images}
+
+    @property
+    def chart_files(self) -> dict[str, bytes]:
+        """File name -> SVG bytes of every chart in every layout (the files beside a site page)."""
+        return {image.file_name(suffix): drawn.svg.encode("utf-8")
+                for image in self.images for suffix, drawn in image.layouts.items()}
+
+    @property
+    def top10(self) -> pd.DataFrame:
+        return self.text.top10
+
+    @property
+    def headline(self) -> str:
+        """The week's story in one paragraph ("Total usage rose 18.9% to 27.0T tokens. ...")."""
+        return " ".join(self.text.headline)
 
 
-def _table_cells(row: pd.Series) -> list[str]:
-    return [str(row["rank"]), row["model"], row["country"], row["tokens_T"], row["wow_change"], row["rank_change"]]
+def stamp(data: ReportData, as_of: pd.Timestamp | None = None) -> Stamp:
+    """The source line every chart of `data` carries (as_of of the report's week unless given)."""
+    as_of = data.week_totals["as_of"] if as_of is None else as_of
+    return Stamp(citation=f"Source: OpenRouter (openrouter.ai/rankings), as of {format_as_of(as_of)}.",
+                 synthetic=data.synthetic)
 
 
-def to_markdown(text: ReportText, chart_files: list[str] | None) -> str:
-    """The report as Markdown; with `chart_files` None, charts are left out."""
-
-    def chart(name: str) -> list[str]:
-        return [f"![{CHART_ALT[name]}]({name})", ""] if chart_files and name in chart_files else []
-
-    lines = [f"# {text.title}", ""]
-    if text.synthetic_notice:
-        lines += [f"> **{text.synthetic_notice}**", ""]
-    for notice in text.notices:
-        lines += [f"> {notice}", ""]
-    lines += [" ".join(text.headline), "", text.basis_note, ""]
-    lines += chart("weekly_tokens.png")
-    lines += ["## Top 10 models", ""]
-    lines += ["| " + " | ".join(TABLE_HEADER) + " |", "|---:|---|---|---:|---:|:---:|"]
-    for _, row in text.top10.iterrows():
-        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in _table_cells(row)) + " |")
-    lines.append("")
-    lines += chart("top10_models.png")
-    lines += ["## China vs US", "", text.lead_note, ""]
-    lines += chart("cn_vs_us_lead.png")
-    lines += ["## Unattributed models", "", text.unattributed, ""]
-    lines += ["## Restated figures", "", text.restated_intro, ""]
-    if text.restated:
-        lines += [f"- {line}" for line in text.restated] + [""]
-    lines += ["---", "", text.citation, ""]
-    return "\n".join(lines)
+def chart_images(data: ReportData) -> list[ChartImage]:
+    chart_stamp = stamp(data)
+    return [
+        ChartImage(spec.stem, spec.describe(data), spec.caption,
+                   {suffix: spec.draw(data, layout, chart_stamp) for suffix, layout in LAYOUTS.items()})
+        for spec in CHARTS
+    ]
 
 
-def to_html(text: ReportText, charts: dict[str, bytes]) -> str:
-    """The report as one HTML page that needs no other file: charts are embedded as data URIs."""
-    e = html.escape
-    width, height = CHART_SIZE_PX
+def data_uri(image: SvgImage) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(image.svg.encode("utf-8")).decode("ascii")
 
-    def figure(name: str) -> str:
-        if name not in charts:
-            return ""
-        data = base64.b64encode(charts[name]).decode("ascii")
-        return (
-            f'<figure><img src="data:image/png;base64,{data}" alt="{e(CHART_ALT[name])}" '
-            f'width="{width}" height="{height}"><figcaption>{e(CHART_ALT[name])}</figcaption></figure>'
-        )
 
-    numeric = {0, 3, 4}
-    header = "".join(f'<th{" class=num" if i in numeric else ""}>{e(h)}</th>' for i, h in enumerate(TABLE_HEADER))
-    rows = "".join(
-        "<tr>" + "".join(
-            f'<td{" class=num" if i in numeric else ""}>{e(cell)}</td>' for i, cell in enumerate(_table_cells(row))
-        ) + "</tr>"
-        for _, row in text.top10.iterrows()
+def figure(image: ChartImage, source: Callable[[ChartImage, str], str]) -> dict:
+    """What the `figure` macro needs: both layouts' sources and sizes, alt text and caption."""
+    wide, narrow = image.layouts[""], image.layouts[NARROW]
+    return {"src": source(image, ""), "width": wide.width, "height": wide.height,
+            "narrow_src": source(image, NARROW), "narrow_width": narrow.width, "narrow_height": narrow.height,
+            "alt": image.alt, "caption": image.caption}
+
+
+def week_page_context(
+    text: ReportText,
+    images: list[ChartImage],
+    source: Callable[[ChartImage, str], str],
+    model_href: Callable[[str], str | None] = lambda slug: None,
+    country_href: Callable[[str], str | None] = lambda code: None,
+    **site: object,
+) -> dict:
+    """The week template's context. `source(image, suffix)` gives an image's src; the hrefs link the
+    table's models and countries (the site's pages; none in report.html). `site` adds `nav`, `pager`
+    and `stylesheet`."""
+    rows = [
+        {**row, "model_href": model_href(row["model_permaslug"]), "country_href": country_href(row["country"])}
+        for row in text.top10.to_dict("records")
+    ]
+    return {
+        "page_title": text.title, "text": text, "top10": rows, "citation": text.citation, "licence": LICENCE,
+        "synthetic_notice": text.synthetic_notice,
+        "images": {image.stem: figure(image, source) for image in images},
+        "nav": None, "pager": None, "stylesheet": None, **site,
+    }
+
+
+def _markdown(text: ReportText, images: list[ChartImage], with_charts: bool) -> str:
+    by_stem = {image.stem: image for image in images}
+
+    def chart(stem: str) -> str:
+        image = by_stem[stem]
+        return f"![{image.alt}]({image.file_name()})\n\n" if with_charts else ""
+
+    return environment().get_template("report.md.j2").render(
+        text=text, top10=text.top10.to_dict("records"), chart=chart, licence=LICENCE
     )
-    parts = ['<!DOCTYPE html>', '<html lang="en">', "<head>", '<meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>{e(text.title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>", "<main>"]
-    if text.synthetic_notice:
-        parts.append(f'<div class="synthetic" role="alert">{e(text.synthetic_notice)}</div>')
-    parts.append(f"<h1>{e(text.title)}</h1>")
-    parts += [f'<p class="notice">{e(notice)}</p>' for notice in text.notices]
-    parts += [f'<p class="headline">{e(" ".join(text.headline))}</p>', f"<p>{e(text.basis_note)}</p>"]
-    parts.append(figure("weekly_tokens.png"))
-    parts += ["<h2>Top 10 models</h2>", f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"]
-    parts.append(figure("top10_models.png"))
-    parts += ["<h2>China vs US</h2>", f"<p>{e(text.lead_note)}</p>", figure("cn_vs_us_lead.png")]
-    parts += ["<h2>Unattributed models</h2>", f"<p>{e(text.unattributed)}</p>"]
-    parts += ["<h2>Restated figures</h2>", f"<p>{e(text.restated_intro)}</p>"]
-    if text.restated:
-        parts.append("<ul>" + "".join(f"<li>{e(line)}</li>" for line in text.restated) + "</ul>")
-    parts += [f'<footer><p class="citation">{e(text.citation)}</p></footer>', "</main>", "</body>", "</html>", ""]
-    return "\n".join(part for part in parts if part)
 
 
 def render(data: ReportData) -> RenderedReport:
     """Text, charts and both layouts of one week's report."""
     text = write_text(data)
-    charts = {name: draw(data) for name, draw in CHARTS.items()}
+    images = chart_images(data)
+    html = environment().get_template("week.html.j2").render(
+        week_page_context(text, images, lambda image, suffix: data_uri(image.layouts[suffix]))
+    )
     return RenderedReport(
-        week_start=data.week_start,
-        markdown=to_markdown(text, list(charts)),
-        artifact_markdown=to_markdown(text, None),
-        html=to_html(text, charts),
-        charts=charts,
-        top10=text.top10,
-        synthetic=data.synthetic,
-        headline=" ".join(text.headline),
+        week_start=data.week_start, text=text, images=images, markdown=_markdown(text, images, True),
+        artifact_markdown=_markdown(text, images, False), html=html, synthetic=data.synthetic,
     )

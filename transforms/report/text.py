@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from transforms.report.data import ReportData
-from transforms.report.numbers import fmt_pct, fmt_token_change, fmt_tokens, fmt_total_tokens, ordinal
+from transforms.report.numbers import (
+    count_of, fmt_fixed, fmt_pct, fmt_token_change, fmt_tokens, fmt_total_tokens, ordinal,
+)
 
 CITATION = "Source: OpenRouter (openrouter.ai/rankings), as of {as_of}."
 SYNTHETIC_NOTICE = (
@@ -44,6 +46,10 @@ class ReportText:
     lead_note: str
     top10: pd.DataFrame
     """One row per model of ranks 1–10, columns `TOP10_COLUMNS` (also the Prefect table artifact)."""
+    table_note: str | None
+    """What '–' and 'new' mean in the table when the week is not compared with a previous one."""
+    bounds_note: str | None
+    """What '(≤…)' means, when a top-10 model has an upper bound above its tokens."""
     unattributed: str
     restated_intro: str
     restated: list[str]
@@ -64,15 +70,31 @@ def format_as_of(as_of: pd.Timestamp) -> str:
     return pd.Timestamp(as_of).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def week_title(week: pd.Timestamp) -> str:
-    """'OpenRouter usage, week of 30 March – 5 April 2026' (Monday to Sunday)."""
+def week_span(week: pd.Timestamp) -> str:
+    """'week of 30 March – 5 April 2026' (Monday to Sunday)."""
     end = week + pd.Timedelta(days=6)
     start = f"{week.day} {week:%B}" if week.year == end.year else f"{week.day} {week:%B %Y}"
-    return f"OpenRouter usage, week of {start} – {end.day} {end:%B %Y}"
+    return f"week of {start} – {end.day} {end:%B %Y}"
 
 
-def total_sentence(totals: pd.Series) -> str:
+def week_title(week: pd.Timestamp) -> str:
+    """'OpenRouter usage, week of 30 March – 5 April 2026'."""
+    return f"OpenRouter usage, {week_span(week)}"
+
+
+def total_sentence(data: ReportData) -> str:
+    """'Total usage rose 18.9% to 27.0T tokens.'; an incomplete week names its days and the previous week."""
+    totals = data.week_totals
     total = fmt_total_tokens(totals["total_tokens"])
+    if not data.is_complete:
+        sentence = f"Total usage so far: {total} tokens in {int(totals['days'])} of its 7 days"
+        previous = data.previous_totals
+        if previous is not None and previous["is_complete"]:
+            sentence += (
+                f" (the complete previous week: {fmt_total_tokens(previous['total_tokens'])}; "
+                "growth is given once this week is complete)"
+            )
+        return sentence + "."
     growth = totals["wow_growth"]
     if pd.isna(growth):
         return f"Total usage was {total} tokens (no complete previous week to compare with)."
@@ -95,9 +117,23 @@ def _growth(value: object) -> str:
 
 
 def country_sentence(data: ReportData, first: str = "CN", second: str = "US") -> str:
-    """'China-origin models: 12.96T (+31.48%), ahead of the US (3.03T, +0.76%) for the 5th consecutive week.'"""
+    """'China-origin models: 12.96T (+31.48%), ahead of the US (3.03T, +0.76%) for the 5th consecutive week.'
+
+    An incomplete week gets no growth: 'China-origin models so far: 2.0T, ahead of the US (0.6T).'"""
     rows = data.country_rows("chart_top9")
     a, b = _country(rows, first), _country(rows, second)
+    if not data.is_complete:
+        if a["tokens"] == b["tokens"]:
+            return (
+                f"{origin_label(first)} and {origin_label(second)} models are level so far at "
+                f"{fmt_tokens(a['tokens'])}."
+            )
+        (leader, lead), (other, trail) = sorted([(first, a), (second, b)], key=lambda item: -item[1]["tokens"])
+        sentence = (
+            f"{origin_label(leader)} models so far: {fmt_tokens(lead['tokens'])}, "
+            f"ahead of {country_name(other)} ({fmt_tokens(trail['tokens'])})"
+        )
+        return sentence + _overlap_clause(lead, other, trail) + "."
     if a["tokens"] == b["tokens"]:
         return (
             f"{origin_label(first)} and {origin_label(second)} models are level at {fmt_tokens(a['tokens'])} "
@@ -116,29 +152,52 @@ def country_sentence(data: ReportData, first: str = "CN", second: str = "US") ->
             sentence += f" (the lead was certain in {int(certain)} of those {weeks} weeks)"
     elif streak is not None and streak["streak_weeks"] == 1:
         sentence += ", a lead new this week"
-    if lead["tokens"] <= trail["tokens_upper"]:
-        sentence += (
-            f"; but the bounds overlap ({country_name(other)} could have had up to "
-            f"{fmt_tokens(trail['tokens_upper'])}), so this week's lead is not certain"
-        )
-    return sentence + "."
+    return sentence + _overlap_clause(lead, other, trail) + "."
+
+
+def _overlap_clause(lead: pd.Series, other: str, trail: pd.Series) -> str:
+    if lead["tokens"] > trail["tokens_upper"]:
+        return ""
+    return (
+        f"; but the bounds overlap ({country_name(other)} could have had up to "
+        f"{fmt_tokens(trail['tokens_upper'])}), so this week's lead is not certain"
+    )
+
+
+def top1_clause(data: ReportData) -> str:
+    """'#1: Qwen3.6 Plus (free), 4.6T, new at #1, ending MiMo-V2-Pro's 2-week run' (no full stop).
+
+    "new at #1" needs a complete previous week (streaks count complete weeks only); an incomplete week
+    says '#1 so far' and names the previous week's #1 instead."""
+    models = data.models.sort_values("rank")
+    top = models.iloc[0]
+    previous = data.streak("model_top1", week=data.previous_week)
+    previous_name = None
+    if previous is not None:
+        previous_name = previous["subject_name"] if not pd.isna(previous["subject_name"]) else previous["subject"]
+    if not data.is_complete:
+        sentence = f"#1 so far: {top['display_name']}, {fmt_tokens(top['tokens'])}"
+        if previous is not None:
+            same = previous["subject"] == top["model_permaslug"]
+            sentence += ", as in the previous week" if same else f"; #1 in the previous week: {previous_name}"
+    else:
+        sentence = f"#1: {top['display_name']}, {fmt_tokens(top['tokens'])}"
+        streak = data.streak("model_top1", subject=top["model_permaslug"])
+        weeks = 1 if streak is None else int(streak["streak_weeks"])
+        if weeks >= 2:
+            sentence += f", #1 for the {ordinal(weeks)} consecutive week"
+        elif previous is not None:
+            sentence += ", new at #1"
+            if previous["subject"] != top["model_permaslug"]:
+                sentence += f", ending {previous_name}'s {int(previous['streak_weeks'])}-week run"
+    return sentence
 
 
 def top1_sentence(data: ReportData) -> str:
     """'#1: Qwen3.6 Plus (free), 4.6T, new at #1, ending MiMo-V2-Pro's 2-week run. #2: …; #3: ….'"""
     models = data.models.sort_values("rank")
     top = models.iloc[0]
-    sentence = f"#1: {top['display_name']}, {fmt_tokens(top['tokens'])}"
-    streak = data.streak("model_top1", subject=top["model_permaslug"])
-    previous = data.streak("model_top1", week=data.previous_week)
-    weeks = 1 if streak is None else int(streak["streak_weeks"])
-    if weeks >= 2:
-        sentence += f", #1 for the {ordinal(weeks)} consecutive week"
-    else:
-        sentence += ", new at #1"
-        if previous is not None and previous["subject"] != top["model_permaslug"]:
-            name = previous["subject_name"] if not pd.isna(previous["subject_name"]) else previous["subject"]
-            sentence += f", ending {name}'s {int(previous['streak_weeks'])}-week run"
+    sentence = top1_clause(data)
     if len(models) > 1:
         runner = models.iloc[1]
         if top["tokens"] <= runner["tokens_upper"]:
@@ -152,6 +211,11 @@ def top1_sentence(data: ReportData) -> str:
         ]
         return f"{sentence}. {'; '.join(others)}."
     return sentence + "."
+
+
+def index_sentence(data: ReportData) -> str:
+    """The week in one line, for the site's list of weeks: the total and the #1."""
+    return f"{total_sentence(data)} {top1_clause(data)}."
 
 
 def composition_sentence(models: pd.DataFrame, size: int = 9) -> str:
@@ -185,38 +249,81 @@ def basis_note(data: ReportData) -> str:
 
 
 def lead_note(data: ReportData, first: str = "CN", second: str = "US") -> str:
-    """The caption of the lead chart: who leads, since when, and the longest lead on record."""
+    """The caption of the lead chart: who leads, since when, and the longest lead on record.
+
+    An incomplete week has no streak: the note says so and gives the previous week's."""
+    if not data.is_complete:
+        note = "This week is incomplete: leads and streaks count complete weeks only."
+        for leader, other in ((first, second), (second, first)):
+            streak = data.streak("country_vs", week=data.previous_week, subject=leader, rival=other,
+                                 basis="chart_top9")
+            if streak is not None and streak["streak_weeks"] >= 1:
+                note += (
+                    f" In the previous week {country_name(leader)} had been ahead of {country_name(other)} "
+                    f"(top-9 basis) for {count_of(int(streak['streak_weeks']), 'consecutive week')}."
+                )
+        return note
     for leader, other in ((first, second), (second, first)):
         streak = data.streak("country_vs", subject=leader, rival=other, basis="chart_top9")
         if streak is not None and streak["streak_weeks"] >= 1:
             weeks = int(streak["streak_weeks"])
             note = (
                 f"{country_name(leader)} has been ahead of {country_name(other)} (top-9 basis) for "
-                f"{weeks} consecutive week{'s' if weeks != 1 else ''}"
+                f"{count_of(weeks, 'consecutive week')}"
             )
             if not pd.isna(streak["streak_start"]):
                 note += f", since the week of {pd.Timestamp(streak['streak_start']):%Y-%m-%d}"
             if not pd.isna(streak["longest_weeks"]):
-                note += f"; its longest lead on record is {int(streak['longest_weeks'])} weeks"
+                note += f"; its longest lead on record is {count_of(int(streak['longest_weeks']), 'week')}"
             return note[0].upper() + note[1:] + "."
     return f"Neither {country_name(first)} nor {country_name(second)} leads this week (top-9 basis)."
 
 
-def _wow_change(row: pd.Series) -> str:
-    if (not pd.isna(row["is_new"]) and bool(row["is_new"])) or pd.isna(row["prev_tokens"]):
+NOT_COMPARED = "–"
+"""A table cell with no week-on-week figure: no comparable week (see `table_note`)."""
+
+
+def _is_new(row: pd.Series) -> bool:
+    return not pd.isna(row["is_new"]) and bool(row["is_new"])
+
+
+def wow_change(row: pd.Series) -> str:
+    """The week-on-week cell: 'new', '+12.3%', or '–' when there is no comparable week."""
+    if _is_new(row):
         return "new"
-    return "n/a" if pd.isna(row["wow_growth"]) else fmt_pct(row["wow_growth"])
+    return NOT_COMPARED if pd.isna(row["wow_growth"]) else fmt_pct(row["wow_growth"])
 
 
 def _rank_change(row: pd.Series) -> str:
-    if pd.isna(row["prev_rank"]):
+    if _is_new(row):
         return "new"
+    if pd.isna(row["prev_rank"]):
+        return NOT_COMPARED
     moved = int(row["prev_rank"]) - int(row["rank"])
     return "=" if moved == 0 else (f"▲{moved}" if moved > 0 else f"▼{-moved}")
 
 
+def table_note(data: ReportData) -> str | None:
+    """Why the week-on-week columns hold '–', when they do."""
+    if not data.is_complete:
+        return (
+            "This week is incomplete, so it is not compared with the previous week (–); "
+            "“new”: not ranked on any day of the previous week."
+        )
+    if pd.isna(data.week_totals["wow_growth"]):
+        return "There is no complete previous week to compare with (–)."
+    return None
+
+
+BOUNDS_NOTE = (
+    "(≤…): the most the model could have had. On days it was outside the daily top 50 its tokens are "
+    "hidden in OpenRouter's `other` row, so the figure before it is a lower bound."
+)
+
+
 def _tokens_with_bound(row: pd.Series) -> str:
-    shown, upper = fmt_tokens(row["tokens"]), fmt_tokens(row["tokens_upper"])
+    """'4.60T (≤4.64T)': two decimals, as in the charts, so that the column reads alike."""
+    shown, upper = fmt_fixed(row["tokens"], "T"), fmt_fixed(row["tokens_upper"], "T")
     return shown if upper == shown else f"{shown} (≤{upper})"
 
 
@@ -231,7 +338,7 @@ def top10_table(models: pd.DataFrame) -> pd.DataFrame:
             "country": top["country"],
             "tokens": top["tokens"].astype("int64"),
             "tokens_T": top.apply(_tokens_with_bound, axis=1),
-            "wow_change": top.apply(_wow_change, axis=1),
+            "wow_change": top.apply(wow_change, axis=1),
             "rank_change": top.apply(_rank_change, axis=1),
         },
         columns=TOP10_COLUMNS,
@@ -287,19 +394,22 @@ def write_text(data: ReportData) -> ReportText:
             f"This week is incomplete: {int(totals['days'])} of its 7 days are published, so its figures are partial."
         )
     restated_intro, restated = restated_lines(data)
+    top10 = top10_table(data.models)
     return ReportText(
         title=week_title(data.week),
         synthetic_notice=SYNTHETIC_NOTICE if data.synthetic else None,
         notices=notices,
         headline=[
-            total_sentence(totals),
+            total_sentence(data),
             country_sentence(data),
             top1_sentence(data),
             composition_sentence(data.models),
         ],
         basis_note=basis_note(data),
         lead_note=lead_note(data),
-        top10=top10_table(data.models),
+        top10=top10,
+        table_note=table_note(data),
+        bounds_note=BOUNDS_NOTE if top10["tokens_T"].str.contains("≤").any() else None,
         unattributed=unattributed_sentence(data.models),
         restated_intro=restated_intro,
         restated=restated,

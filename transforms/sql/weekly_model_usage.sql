@@ -10,7 +10,10 @@
 --                  prev_tokens is 0 (prev_rank NULL) when the model was not ranked that week
 --   wow_growth     tokens / prev_tokens - 1; NULL when prev_tokens is NULL or 0
 --   rank_change    prev_rank - rank (positive: moved up)
---   is_new         not ranked on any day of the previous calendar week; NULL without a comparable week
+--   is_new         true when the previous calendar week is complete and the model was not ranked on any
+--                  of its days; false when it was ranked on a loaded day of that week; NULL otherwise
+--                  (no previous week loaded, as in the first week of data, or an incomplete one that
+--                  lacks the model). Unlike prev_*, it does not need this week to be complete.
 WITH model_weeks AS (
     SELECT
         day.week_start,
@@ -50,7 +53,8 @@ SELECT
     CASE WHEN prev.tokens > 0 THEN CAST(cur.tokens AS DOUBLE) / prev.tokens - 1 END AS wow_growth,
     prev.rank                                                         AS prev_rank,
     prev.rank - cur.rank                                              AS rank_change,
-    CASE WHEN cal.prev_week_start IS NOT NULL THEN prev.model_permaslug IS NULL END AS is_new
+    CASE WHEN prev_any.model_permaslug IS NOT NULL THEN false
+         WHEN prev_cal.is_complete THEN true END                      AS is_new
 FROM ranked AS cur
 JOIN weekly_calendar AS cal USING (week_start)
 JOIN weekly_totals AS totals USING (week_start)
@@ -59,3 +63,8 @@ LEFT JOIN dim_model AS model USING (model_permaslug)
 LEFT JOIN ranked AS prev
        ON prev.week_start = cal.prev_week_start
       AND prev.model_permaslug = cur.model_permaslug
+LEFT JOIN weekly_calendar AS prev_cal
+       ON prev_cal.week_no = cal.week_no - 1
+LEFT JOIN ranked AS prev_any
+       ON prev_any.week_start = prev_cal.week_start
+      AND prev_any.model_permaslug = cur.model_permaslug

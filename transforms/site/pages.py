@@ -1,0 +1,370 @@
+"""Every page of the static site, as `PageSpec`s: what the page shows (its key) and how to draw it.
+
+A page's key is a sha256 of everything it is drawn from — the warehouse rows, the links it carries,
+whether the data are synthetic — so `warehouse.site_store` redraws a page only when its key changed.
+Drawing (charts above all) is the costly part and happens only in `PageSpec.render`.
+
+Page families with a whole-history page per key are `SECTIONS`: models and countries today. App
+rankings slot in as one more `Section` (a folder, a title and a function from `HistoryData` to pages)
+once the warehouse loads them; the navigation and the build pick every section up from there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from transforms.report.charts import CHARTS, LAYOUTS, WeeklySeries, country_label, history_chart, records
+from transforms.report.data import HistoryData, ReportData
+from transforms.report.numbers import chart_unit, count_of, fmt_fixed, fmt_pct, fmt_share
+from transforms.report.render import ChartImage, chart_images, figure, stamp, week_page_context
+from transforms.report.svg import Stamp
+from transforms.report.templating import LICENCE, environment, stylesheet
+from transforms.report.text import (
+    CITATION, SYNTHETIC_NOTICE, format_as_of, index_sentence, week_span, wow_change, write_text,
+)
+from transforms.site.links import INDEX, STYLESHEET, folder_names, href, item_path, section_index, week_path
+
+OVERVIEW_CHARTS = ("weekly_models", "country_share")
+"""The charts of the index page, drawn over every loaded week."""
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its site path, the key of the data it shows, and a function drawing its files
+    (site path -> bytes; the page itself and its charts)."""
+
+    path: str
+    key: str
+    render: Callable[[], dict[str, bytes]]
+
+
+def data_key(*parts: object) -> str:
+    """A sha256 over `parts`: DataFrames by their values (dates in ISO, floats to 15 digits), anything
+    else as sorted JSON."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, pd.DataFrame):
+            text = part.to_json(orient="split", date_format="iso", date_unit="us", double_precision=15)
+        else:
+            text = json.dumps(part, sort_keys=True, default=str)
+        digest.update(text.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _report_key(data: ReportData) -> list[object]:
+    return [data.week_start, data.synthetic, data.totals, data.countries, data.models, data.streaks, data.restated,
+            data.top9, data.authors, data.country_shares, data.lead]
+
+
+@dataclass(frozen=True)
+class SiteMap:
+    """Where every page is: the weeks loaded, and each model's and country's folder."""
+
+    weeks: list[dt.date]
+    models: dict[str, str]
+    """permaslug -> folder under models/."""
+    countries: dict[str, str]
+    """country code -> folder under countries/."""
+
+    @classmethod
+    def of(cls, history: HistoryData) -> "SiteMap":
+        return cls(
+            weeks=[w.date() for w in history.weeks["week_start"]],
+            models=folder_names(sorted(history.model_summary["model_permaslug"])),
+            countries=folder_names(sorted(history.country_summary["country"])),
+        )
+
+    def model(self, slug: str) -> str:
+        return item_path("models", self.models[slug])
+
+    def country(self, code: str) -> str:
+        return item_path("countries", self.countries[code])
+
+
+@dataclass(frozen=True)
+class Section:
+    """A family of whole-history pages, with an index page listing them."""
+
+    folder: str
+    title: str
+    pages: Callable[[HistoryData, SiteMap], list[PageSpec]]
+
+
+def nav(page: str) -> list[dict]:
+    """The site's navigation bar as seen from `page` (the same on every page, so it never changes a key)."""
+    items = [("tokenrank", INDEX)] + [(section.title, section_index(section.folder)) for section in SECTIONS]
+    return [{"label": label, "href": href(page, target), "current": target == page} for label, target in items]
+
+
+def _chrome(page: str, title: str, as_of: pd.Timestamp, synthetic: bool) -> dict:
+    """What every page has: title, navigation, stylesheet, source line with as_of, licence, SYNTHETIC."""
+    return {"page_title": title, "nav": nav(page), "stylesheet": href(page, STYLESHEET),
+            "citation": CITATION.format(as_of=format_as_of(as_of)), "licence": LICENCE,
+            "synthetic_notice": SYNTHETIC_NOTICE if synthetic else None}
+
+
+def _render(template: str, context: dict) -> bytes:
+    return environment().get_template(template).render(context).encode("utf-8")
+
+
+def _day(week: pd.Timestamp | dt.date) -> str:
+    return f"{week.day} {week:%b %Y}"
+
+
+def _files(page: str, images: list[ChartImage], prefix: str = "") -> dict[str, bytes]:
+    folder = page.rsplit("/", 1)[0] + "/" if "/" in page else ""
+    return {f"{folder}{prefix}{image.file_name(suffix)}": drawn.svg.encode("utf-8")
+            for image in images for suffix, drawn in image.layouts.items()}
+
+
+def _source(prefix: str = "") -> Callable[[ChartImage, str], str]:
+    return lambda image, suffix: f"{prefix}{image.file_name(suffix)}"
+
+
+# ------------------------------------------------------------------------------------------ weeks
+
+
+def week_page(data: ReportData, site: SiteMap) -> PageSpec:
+    """One week's report with its charts beside it, links to the models and countries in its table, and
+    to the weeks before and after it."""
+    path = week_path(data.week_start)
+    position = site.weeks.index(data.week_start)
+    pager = {
+        "previous": ({"href": href(path, week_path(site.weeks[position - 1])),
+                      "label": f"Week of {_day(site.weeks[position - 1])}"} if position > 0 else None),
+        "next": ({"href": href(path, week_path(site.weeks[position + 1])),
+                  "label": f"Week of {_day(site.weeks[position + 1])}"} if position + 1 < len(site.weeks) else None),
+    }
+    top = data.models.sort_values("rank").head(10)
+    model_links = {slug: href(path, site.model(slug)) for slug in top["model_permaslug"] if slug in site.models}
+    country_links = {code: href(path, site.country(code)) for code in top["country"] if code in site.countries}
+
+    def render() -> dict[str, bytes]:
+        images = chart_images(data)
+        context = week_page_context(
+            write_text(data), images, _source(), model_links.get, country_links.get,
+            nav=nav(path), pager=pager, stylesheet=href(path, STYLESHEET),
+        )
+        return {**_files(path, images), path: _render("week.html.j2", context)}
+
+    return PageSpec(path, data_key(*_report_key(data), pager, model_links, country_links), render)
+
+
+def index_page(weeks: list[ReportData], overview: ReportData, history: HistoryData, site: SiteMap) -> PageSpec:
+    """Every loaded week, newest first, each with its headline sentence; the overview charts over all
+    weeks; links to the models and countries."""
+    entries = [
+        {"href": week_path(data.week_start), "title": "W" + week_span(data.week)[1:], "sentence": index_sentence(data),
+         "partial": None if data.is_complete else f"incomplete: {int(data.week_totals['days'])} of 7 days"}
+        for data in sorted(weeks, key=lambda d: d.week_start, reverse=True)
+    ]
+    first, last = history.weeks["week_start"].iloc[0], history.weeks["week_start"].iloc[-1]
+    summary = (
+        f"{count_of(len(history.weeks), 'week')} loaded, from the week of {_day(first)} to the week of {_day(last)}: "
+        f"{count_of(len(history.model_summary), 'model')} ranked, by makers from "
+        f"{count_of(int((history.country_summary['country'] != 'unattributed').sum()), 'country', 'countries')}."
+    )
+    sections = [{"href": section_index(s.folder), "title": s.title} for s in SECTIONS]
+
+    def render() -> dict[str, bytes]:
+        chart_stamp = stamp(overview)
+        images = [
+            ChartImage(spec.stem, spec.describe(overview), spec.caption,
+                       {suffix: spec.draw(overview, layout, chart_stamp) for suffix, layout in LAYOUTS.items()})
+            for spec in CHARTS if spec.stem in OVERVIEW_CHARTS
+        ]
+        context = {
+            **_chrome(INDEX, "tokenrank: OpenRouter usage, week by week", overview.week_totals["as_of"],
+                      overview.synthetic),
+            "summary": summary, "weeks": entries, "sections": sections,
+            "images": [figure(image, _source("charts/")) for image in images],
+        }
+        return {**_files(INDEX, images, "charts/"), INDEX: _render("index.html.j2", context)}
+
+    return PageSpec(INDEX, data_key(*_report_key(overview), entries, summary, sections), render)
+
+
+# ------------------------------------------------------------------------------------------ models
+
+
+def _weeks_between(count: int, first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """'1 week, the week of 30 Mar 2026' or '5 weeks, from the week of 2 Mar 2026 to the week of 30 Mar 2026'."""
+    if first == last:
+        return f"{count_of(count, 'week')}, the week of {_day(first)}"
+    return f"{count_of(count, 'week')}, from the week of {_day(first)} to the week of {_day(last)}"
+
+
+def _week_link(page: str, week: pd.Timestamp) -> dict:
+    return {"href": href(page, week_path(week.date())), "label": _day(week)}
+
+
+def _history_weeks(history: HistoryData, first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:
+    weeks = history.weeks["week_start"]
+    return list(weeks[(weeks >= first) & (weeks <= last)])
+
+
+def _stamp(rows: pd.DataFrame, synthetic: bool) -> Stamp:
+    return Stamp(CITATION.format(as_of=format_as_of(rows["as_of"].max())), synthetic)
+
+
+def model_page(slug: str, history: HistoryData, site: SiteMap) -> PageSpec:
+    """One model's whole history: a chart of its weekly tokens and a row per week it was ranked."""
+    path = site.model(slug)
+    summary = history.model_summary.set_index("model_permaslug").loc[slug]
+    rows = history.models[history.models["model_permaslug"] == slug].sort_values("week_start")
+    weeks = _history_weeks(history, summary["first_week"], summary["last_week"])
+    unit = chart_unit(rows["tokens_upper"].max())
+    name = summary["display_name"]
+    peak = rows.loc[rows["tokens"].idxmax()]
+    latest = rows.iloc[-1]
+    table = [
+        {"week": _week_link(path, row["week_start"]), "partial": not row["is_complete"], "rank": f"#{int(row['rank'])}",
+         "tokens": fmt_fixed(row["tokens"], unit) + (f" (≤{fmt_fixed(row['tokens_upper'], unit)})"
+                                                     if row["tokens_upper"] > row["tokens"] else ""),
+         "share": fmt_share(row["share"]), "days": f"{int(row['days_in_top50'])} of {int(row['days'])}",
+         "change": wow_change(row)}
+        for row in records(rows.sort_values("week_start", ascending=False))
+    ]
+    facts = {
+        "slug": slug, "author": summary["author"], "country": country_label(summary["country"]),
+        "country_href": href(path, site.country(summary["country"])) if summary["country"] in site.countries else None,
+        "ranked": (f"Ranked in {_weeks_between(int(summary['weeks']), summary['first_week'], summary['last_week'])}; "
+                   f"best rank #{int(summary['best_rank'])}; peak {fmt_fixed(summary['peak_tokens'], unit)} in a week."),
+    }
+    description = (
+        f"Weekly tokens of {name}, ranked in {_weeks_between(int(summary['weeks']), summary['first_week'], summary['last_week'])}: "
+        f"{fmt_fixed(latest['tokens'], unit)} (#{int(latest['rank'])}) in the latest, a peak of "
+        f"{fmt_fixed(peak['tokens'], unit)} in the week of {_day(peak['week_start'])}."
+    )
+    series = WeeklySeries(
+        title=f"{name}: weekly tokens",
+        subtitle=f"Every week from its first to its latest ranked week ({count_of(len(weeks), 'week')}).",
+        rows=rows[["week_start", "tokens", "tokens_upper", "is_complete", "days"]], weeks=weeks,
+        fill_code=summary["country"],
+    )
+    chart_stamp = _stamp(rows, history.synthetic)
+
+    def render() -> dict[str, bytes]:
+        image = ChartImage("history", description, None,
+                           {suffix: history_chart(series, layout, chart_stamp, description)
+                            for suffix, layout in LAYOUTS.items()})
+        context = {**_chrome(path, f"{name}: weekly tokens on OpenRouter", rows["as_of"].max(), history.synthetic),
+                   "name": name, "facts": facts, "rows": table, "image": figure(image, _source())}
+        return {**_files(path, [image]), path: _render("model.html.j2", context)}
+
+    return PageSpec(path, data_key(rows, summary.to_dict(), weeks, facts, table, history.synthetic), render)
+
+
+def model_pages(history: HistoryData, site: SiteMap) -> list[PageSpec]:
+    path = section_index("models")
+    rows = [
+        {"href": href(path, site.model(row["model_permaslug"])), "name": row["display_name"],
+         "slug": row["model_permaslug"], "country": country_label(row["country"]), "weeks": int(row["weeks"]),
+         "last": _week_link(path, row["last_week"]), "best": f"#{int(row['best_rank'])}",
+         "peak": fmt_fixed(row["peak_tokens"], "T")}
+        for row in records(history.model_summary)
+    ]
+    as_of = history.weeks["as_of"].max()
+
+    def render() -> dict[str, bytes]:
+        context = {**_chrome(path, "Every model ranked on OpenRouter", as_of, history.synthetic), "models": rows}
+        return {path: _render("models.html.j2", context)}
+
+    index = PageSpec(path, data_key(rows, as_of, history.synthetic), render)
+    return [index, *(model_page(slug, history, site) for slug in history.model_summary["model_permaslug"])]
+
+
+# --------------------------------------------------------------------------------------- countries
+
+
+def country_page(code: str, history: HistoryData, site: SiteMap) -> PageSpec:
+    """One maker country's whole history: weekly tokens and share, and its models in its latest week."""
+    path = site.country(code)
+    label = country_label(code)
+    rows = history.countries[history.countries["country"] == code].sort_values("week_start")
+    weeks = _history_weeks(history, rows["week_start"].iloc[0], rows["week_start"].iloc[-1])
+    unit = chart_unit(rows["tokens"].max())
+    latest_week = rows["week_start"].iloc[-1]
+    table = [
+        {"week": _week_link(path, row["week_start"]), "partial": not row["is_complete"],
+         "tokens": fmt_fixed(row["tokens"], unit), "share": fmt_share(row["share"]),
+         "top9": fmt_fixed(row["top9_tokens"], unit), "models": int(row["models"]),
+         "change": "–" if pd.isna(row["wow_growth"]) else fmt_pct(row["wow_growth"])}
+        for row in records(rows.sort_values("week_start", ascending=False))
+    ]
+    latest_models = history.models[(history.models["country"] == code) & (history.models["week_start"] == latest_week)]
+    models = [
+        {"rank": f"#{int(row['rank'])}", "name": row["display_name"], "href": href(path, site.model(row["model_permaslug"])),
+         "tokens": fmt_fixed(row["tokens"], unit), "share": fmt_share(row["share"])}
+        for row in records(latest_models.sort_values("rank"))
+    ]
+    last = rows.iloc[-1]
+    description = (
+        f"Weekly tokens of every ranked model from makers in {label}, {count_of(len(weeks), 'week')}: "
+        f"{fmt_fixed(last['tokens'], unit)} in the week of {_day(latest_week)}, {fmt_share(last['share'])} of all tokens."
+    )
+    series = WeeklySeries(
+        title=f"{label}: weekly tokens of its ranked models",
+        subtitle=f"All ranked models by makers in {label} ({count_of(len(weeks), 'week')}).",
+        rows=rows[["week_start", "tokens", "is_complete", "days"]], weeks=weeks,
+        fill_code=code,
+    )
+    chart_stamp = _stamp(rows, history.synthetic)
+
+    def render() -> dict[str, bytes]:
+        image = ChartImage("history", description, None,
+                           {suffix: history_chart(series, layout, chart_stamp, description)
+                            for suffix, layout in LAYOUTS.items()})
+        context = {**_chrome(path, f"{label}: weekly tokens on OpenRouter", rows["as_of"].max(), history.synthetic),
+                   "name": label, "rows": table, "models": models, "latest": _day(latest_week),
+                   "image": figure(image, _source())}
+        return {**_files(path, [image]), path: _render("country.html.j2", context)}
+
+    return PageSpec(path, data_key(rows, weeks, table, models, history.synthetic), render)
+
+
+def country_pages(history: HistoryData, site: SiteMap) -> list[PageSpec]:
+    path = section_index("countries")
+    rows = [
+        {"href": href(path, site.country(row["country"])), "name": country_label(row["country"]),
+         "weeks": int(row["weeks"]), "share": fmt_share(row["latest_share"]),
+         "first": _week_link(path, row["first_week"]), "last": _week_link(path, row["last_week"])}
+        for row in records(history.country_summary)
+    ]
+    as_of = history.weeks["as_of"].max()
+
+    def render() -> dict[str, bytes]:
+        context = {**_chrome(path, "Maker countries on OpenRouter", as_of, history.synthetic), "countries": rows,
+                   "latest": _day(history.weeks["week_start"].iloc[-1])}
+        return {path: _render("countries.html.j2", context)}
+
+    index = PageSpec(path, data_key(rows, as_of, history.synthetic), render)
+    return [index, *(country_page(code, history, site) for code in history.country_summary["country"])]
+
+
+SECTIONS = (
+    Section("models", "Models", model_pages),
+    Section("countries", "Countries", country_pages),
+)
+
+
+def stylesheet_page() -> PageSpec:
+    css = stylesheet()
+    return PageSpec(STYLESHEET, data_key(css), lambda: {STYLESHEET: css.encode("utf-8")})
+
+
+def site_pages(weeks: list[ReportData], overview: ReportData, history: HistoryData) -> list[PageSpec]:
+    """Every page of the site: the stylesheet, the index, each week, and each section's pages."""
+    site = SiteMap.of(history)
+    pages = [stylesheet_page(), index_page(weeks, overview, history, site)]
+    pages += [week_page(data, site) for data in weeks]
+    for section in SECTIONS:
+        pages += section.pages(history, site)
+    return pages
