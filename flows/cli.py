@@ -430,6 +430,10 @@ def export(
                   f"its licence notice to {done.sidecar}", soft_wrap=True)
 
 
+def _ranges(ranges) -> str:
+    return ", ".join(a.isoformat() if a == b else f"{a}..{b}" for a, b in ranges)
+
+
 @app.command()
 def status(
     format: StatusFormat = typer.Option(StatusFormat.table, "--format", "-f", help="json: every field, dates in ISO 8601"),
@@ -443,12 +447,20 @@ def status(
     if format is StatusFormat.json:
         sys.stdout.write(json.dumps(dataclasses.asdict(s), default=json_value, indent=2) + "\n")
         return
+    if s.synthetic:
+        console.print(DEMO_BANNER)
     overview = Table(show_header=False, show_edge=False)
     overview.add_column(style="bold")
     overview.add_column()
     loaded = f"{s.first_date} .. {s.last_date} ({s.days_loaded} days)" if s.days_loaded else "nothing loaded yet"
+    overview.add_row("home", str(Home.from_env().root))
     overview.add_row("dates loaded", loaded)
-    overview.add_row("gaps", ", ".join(a.isoformat() if a == b else f"{a}..{b}" for a, b in s.gaps) or "none")
+    overview.add_row("gaps", _ranges(s.gaps) or "none")
+    if s.empty:
+        overview.add_row("empty answers", f"[yellow]{_ranges(s.empty)}[/] (asked for, no rows: fetched again next run)")
+    if s.incomplete:
+        overview.add_row("short days", f"[yellow]{', '.join(d.isoformat() for d in s.incomplete)}[/] "
+                                       "(fewer than 51 rows or no 'other' row)")
     overview.add_row("latest as_of", f"{s.latest_as_of:%Y-%m-%d %H:%M} UTC" if s.latest_as_of else "-")
     overview.add_row("restatements", f"{s.restatements:,} values on {s.restated_dates} dates"
                      + (f" (latest snapshot {s.last_restatement_as_of:%Y-%m-%d %H:%M} UTC)" if s.last_restatement_as_of else ""))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from transforms.date_ranges import DateRange, gaps
+from transforms.date_ranges import DateRange, contiguous_ranges, gaps
 from warehouse import db
 from warehouse.coverage import loaded_dates
 from warehouse.paths import Home
@@ -54,6 +54,12 @@ class WarehouseStatus:
     """None when the derived tables have not been built."""
     quarantined: list[RawFile] = field(default_factory=list)
     """Responses that broke the source contract (raw/quarantine/), oldest first."""
+    empty: list[DateRange] = field(default_factory=list)
+    """Requested dates the API answered with no rows (fetched again by the next run), as ranges."""
+    incomplete: list[dt.date] = field(default_factory=list)
+    """Loaded dates with fewer than 51 rows or no `other` row."""
+    synthetic: bool = False
+    """The home holds the SYNTHETIC demo dataset."""
 
 
 def read_status(home: Home) -> WarehouseStatus:
@@ -86,7 +92,14 @@ def status_of(con: duckdb.DuckDBPyConnection) -> WarehouseStatus:
     status.restatements, status.restated_dates, status.last_restatement_as_of = con.execute(
         "SELECT count(*), count(DISTINCT date), max(new_as_of) FROM restatements"
     ).fetchone()
-    if UNATTRIBUTED_TABLE in db.table_names(con):
+    tables = db.table_names(con)
+    if "dq_days" in tables:
+        status.empty = contiguous_ranges(d for (d,) in con.execute("SELECT date FROM dq_days WHERE status = 'empty'").fetchall())
+        status.incomplete = [d for (d,) in con.execute(
+            "SELECT date FROM dq_days WHERE status IN ('short', 'no_other') ORDER BY date").fetchall()]
+    status.synthetic = bool(con.execute(
+        "SELECT count(*) FROM ingest_log WHERE source = 'demo (synthetic)'").fetchone()[0])
+    if UNATTRIBUTED_TABLE in tables:
         status.unattributed = [
             Unattributed(*row)
             for row in con.execute(

@@ -42,6 +42,8 @@ def test_days_a_200_lacks_are_recorded_and_fetched_again(home, fake_openrouter, 
     assert run.empty_dates == empty
     home = Home.from_env()
     assert published_rows(home, "SELECT date FROM dq_days WHERE status = 'empty' ORDER BY date") == [(d,) for d in empty]
+    status = CliRunner().invoke(app, ["status"])
+    assert f"empty answers │ {empty[0]}..{empty[-1]}" in status.output, status.output
     again = pipeline.backfill(FIRST, LAST)
     assert [(r.params["start_date"], r.params["end_date"]) for r in fake_openrouter.rankings_requests()][-1] == (
         empty[0].isoformat(), empty[-1].isoformat())
@@ -80,8 +82,10 @@ def test_the_demo_has_its_own_home(tmp_path, home, monkeypatch):
     result = CliRunner().invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
     assert not Path(home).exists() and (tmp_path / "demo/home.json").exists()
-    status = CliRunner().invoke(app, ["--demo", "query", "SELECT count(DISTINCT date) FROM fact_model_daily"])
-    assert "182" in status.output
+    query = CliRunner().invoke(app, ["--demo", "query", "SELECT count(DISTINCT date) FROM fact_model_daily"])
+    assert "182" in query.output
+    status = CliRunner().invoke(app, ["--demo", "status"])
+    assert status.output.startswith("DEMO: these figures are SYNTHETIC") and "182 days" in status.output
 
 
 def test_ranges_outside_the_data_are_refused_and_partial_ones_clamped(home, fake_openrouter):
