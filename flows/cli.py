@@ -430,6 +430,29 @@ def export(
                   f"its licence notice to {done.sidecar}", soft_wrap=True)
 
 
+@app.command()
+def weeks(
+    format: StatusFormat = typer.Option(StatusFormat.table, "--format", "-f", help="json: one object per week"),
+) -> None:
+    """The weeks loaded (Monday–Sunday UTC), newest first, per dataset: days loaded and whether complete."""
+    from warehouse.query import json_value
+    from warehouse.status import weeks_loaded
+
+    with _reading():
+        rows = weeks_loaded(Home.from_env())
+    if format is StatusFormat.json:
+        sys.stdout.write(json.dumps([dataclasses.asdict(r) for r in rows], default=json_value, indent=1) + "\n")
+        return
+    table = Table(show_edge=False, header_style="bold")
+    for name in ("dataset", "week", "days", "complete", "as_of (UTC)"):
+        table.add_column(name, justify="right" if name == "days" else "left")
+    for r in rows:
+        table.add_row(r.dataset, f"{r.week_start} .. {r.week_end}", f"{r.days}/7", "yes" if r.is_complete else "no",
+                      f"{r.as_of:%Y-%m-%d %H:%M}" if r.as_of else "")
+    table.caption = f"{len(rows)} week{'s' if len(rows) != 1 else ''}"
+    console.print(table)
+
+
 def _ranges(ranges) -> str:
     return ", ".join(a.isoformat() if a == b else f"{a}..{b}" for a, b in ranges)
 

@@ -107,3 +107,29 @@ def status_of(con: duckdb.DuckDBPyConnection) -> WarehouseStatus:
             ).fetchall()
         ]
     return status
+
+
+@dataclass
+class WeekRow:
+    dataset: str
+    week_start: dt.date
+    week_end: dt.date
+    days: int
+    """Days loaded of the week's 7."""
+    is_complete: bool
+    as_of: dt.datetime | None
+
+
+def weeks_loaded(home: Home) -> list[WeekRow]:
+    """Every week with at least one loaded day, per dataset, newest first (from the published copy)."""
+    con = connect_read_only(home)
+    try:
+        if "weekly_calendar" not in db.table_names(con):
+            return []
+        rows = con.execute(
+            "SELECT 'rankings-daily', week_start, week_end, days, is_complete, as_of FROM weekly_calendar "
+            "ORDER BY week_start DESC"
+        ).fetchall()
+    finally:
+        con.close()
+    return [WeekRow(*row) for row in rows]

@@ -128,6 +128,7 @@ def test_the_prefect_flow_runs_the_same_backfill_and_leaves_a_summary_artifact(p
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts()
     assert any(a.key == "backfill-summary" and "| 1/1 | 1 | 14 |" in a.data for a in artifacts)
+    assert any(a.key == "backfill-progress" and a.data == 100.0 for a in artifacts)
 
 
 def test_a_weekly_run_that_meets_a_spent_budget_fails_with_exit_code_4(fake_openrouter, monkeypatch):
