@@ -46,6 +46,9 @@ def test_every_reader_opens_the_lake_folder_with_no_options(tmp_path):
     assert sorted(zip(frame["date"], frame["model_permaslug"], frame["total_tokens"])) == [
         (D1, "a/m", 5), (D1, "other", 1), (D2, "a/m", 7), (D2, "other", 1)]
     assert ds.dataset(folder).to_table().num_rows == 4
+    import polars as pl
+
+    assert pl.scan_parquet(f"{folder}/*.parquet").select(pl.col("total_tokens").sum()).collect().item() == 14
     con = duckdb.connect()
     assert con.execute(f"SELECT count(*), sum(total_tokens) FROM read_parquet('{folder}/*.parquet', "
                        "hive_partitioning = true)").fetchone() == (4, 14)
