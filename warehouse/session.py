@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from transforms.datasets import DATASETS
+from transforms.datasets.base import Partition
 from warehouse import db, published
 from warehouse.failpoints import failpoint
 from warehouse.home import HomeMismatch, claim
@@ -26,14 +28,18 @@ from warehouse.writer_lock import WriterBusy, writer_lock
 
 
 def commit_run(
-    home: Home, run: RunStats, *, tables: list[pa.Table] = (), raws: list[RawFile] = (),
-    catalogue: pa.Table | None = None,
+    home: Home, run: RunStats, *, tables: list[pa.Table] = (), partitions: dict[str, list[Partition]] | None = None,
+    raws: list[RawFile] = (), catalogue: pa.Table | None = None,
 ) -> RunStats:
-    """Write a run's validated tables and load them (or, with none, repair and refresh): see the module doc."""
+    """Write a run's partitions (per dataset name) and load them (or, with none, repair and refresh): see the
+    module doc. `tables` are rankings-daily rows, split into their dates."""
     with writer_lock(home):
         run.notes += prepare(home, run.source)
-        lake = Lake(home).write(list(tables))
-        run.lake_written, run.lake_unchanged, run.lake_stale = len(lake.written), len(lake.unchanged), len(lake.stale)
+        writes = [Lake(home).write(list(tables))]
+        writes += [Lake(home, DATASETS[name]).write_partitions(parts) for name, parts in (partitions or {}).items()]
+        run.lake_written = sum(len(w.written) for w in writes)
+        run.lake_unchanged = sum(len(w.unchanged) for w in writes)
+        run.lake_stale = sum(len(w.stale) for w in writes)
         failpoint("after-lake")
         con = db.connect(home.warehouse)
         try:
