@@ -17,7 +17,14 @@ from transforms.responses import MODELS_ENDPOINT, RANKINGS_ENDPOINT, FetchedResp
 from transforms.windows import utc_now
 from warehouse import db
 from warehouse.lake import Lake
-from warehouse.load import LoadStats, refresh_dim_model, replace_catalogue, replace_origin, sync_from_lake
+from warehouse.load import (
+    LoadStats,
+    insert_restatements,
+    refresh_dim_model,
+    replace_catalogue,
+    replace_origin,
+    sync_from_lake,
+)
 from warehouse.materialize import materialize
 from warehouse.paths import Home
 from warehouse.raw_archive import RawArchive, RawFile
@@ -79,12 +86,17 @@ def load_warehouse(
     requested_dates: list[tuple] = (),
     catalogue: pa.Table | None = None,
     run: RunStats | None = None,
+    restated: dict[str, list[tuple]] | None = None,
 ) -> dict[str, LoadStats]:
     """Sync the warehouse with every dataset's lake and rebuild what derives from it, in the caller's transaction.
 
-    Returns the load of each dataset; `run` gets their sums (`dates_loaded`: rankings-daily dates reloaded).
+    `restated` adds restatement rows per dataset (a rebuild's, folded from raw) before the derived tables are
+    built. Returns the load of each dataset; `run` gets their sums (`dates_loaded`: rankings-daily dates
+    reloaded).
     """
     stats = {name: sync_from_lake(con, Lake(home, dataset)) for name, dataset in DATASETS.items()}
+    for name, rows in (restated or {}).items():
+        insert_restatements(con, DATASETS[name], rows)
     if requested_dates:
         con.executemany("INSERT OR IGNORE INTO requested_dates VALUES (?, ?)", list(requested_dates))
     replace_origin(con, load_origin_reference())

@@ -69,7 +69,7 @@ def sync_from_lake(con: duckdb.DuckDBPyConnection, lake: Lake) -> LoadStats:
         stats.inserted, stats.updated = stats.inserted + diff.inserted, stats.updated + diff.updated
         stats.unchanged, stats.deleted = stats.unchanged + diff.unchanged, stats.deleted + diff.deleted
         if name in known or old_rows:  # the partition was loaded before: what changed is restated
-            _insert_restatements(con, ds, diff.restated)
+            insert_restatements(con, ds, diff.restated)
             stats.restatements += len(diff.restated)
     stats.partitions = changed
     if changed:
@@ -108,7 +108,8 @@ def _held_rows(con: duckdb.DuckDBPyConnection, ds: Dataset, keys: list[Hashable]
     return grouped
 
 
-def _insert_restatements(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: list[tuple]) -> None:
+def insert_restatements(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: list[tuple]) -> None:
+    """Append restatement rows (`transforms.snapshots.compare` tuples) to the dataset's restatements table."""
     if rows:
         con.executemany(f"INSERT INTO {ds.restatements_table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
 

@@ -97,11 +97,7 @@ def rebuild(home: Home, *, allow_loss: bool = False, progress=lambda done, total
         con = db.connect(target.warehouse)
         try:
             with db.transaction(con):
-                load_warehouse(con, target, requested_dates=requested(good), catalogue=catalogue)
-                for name, rows in restated.items():
-                    if rows:
-                        table = DATASETS[name].restatements_table
-                        con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+                load_warehouse(con, target, requested_dates=requested(good), catalogue=catalogue, restated=restated)
                 history = {row["run_id"]: [row.get(c) for c in LOG_COLUMNS] for row in _old_history(home)}
                 history.update({row["run_id"]: [row.get(c) for c in LOG_COLUMNS] for row in journals})
                 run = RunStats(f"rebuild-{uuid.uuid4().hex[:12]}", "rebuild", "raw archive", started_at=started,
