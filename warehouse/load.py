@@ -19,6 +19,7 @@ import pyarrow as pa
 from transforms.datasets.base import Dataset, Partition
 from transforms.slugs import catalogue_names, display_name
 from transforms.snapshots import compare
+from warehouse import db
 from warehouse.lake import Lake
 
 
@@ -74,11 +75,9 @@ def sync_from_lake(con: duckdb.DuckDBPyConnection, lake: Lake) -> LoadStats:
     stats.partitions = changed
     if changed:
         _replace_partitions(con, ds, [parts[key] for key in changed])
-    con.executemany(
-        "INSERT OR REPLACE INTO lake_partitions VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [[ds.name, ds.partition_name(key), parts[key].rows.num_rows, parts[key].as_of, list(parts[key].raw_files),
-          *signatures[key]] for key in touched],
-    )
+    db.insert_rows(con, "lake_partitions", [
+        [ds.name, ds.partition_name(key), parts[key].rows.num_rows, parts[key].as_of, list(parts[key].raw_files),
+         *signatures[key]] for key in touched], replace=True)
     return stats
 
 
@@ -110,8 +109,7 @@ def _held_rows(con: duckdb.DuckDBPyConnection, ds: Dataset, keys: list[Hashable]
 
 def insert_restatements(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: list[tuple]) -> None:
     """Append restatement rows (`transforms.snapshots.compare` tuples) to the dataset's restatements table."""
-    if rows:
-        con.executemany(f"INSERT INTO {ds.restatements_table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+    db.insert_rows(con, ds.restatements_table, rows)
 
 
 def _replace_partitions(con: duckdb.DuckDBPyConnection, ds: Dataset, parts: list[Partition]) -> None:

@@ -90,7 +90,7 @@ def apps() -> tuple[_App, ...]:
     subcategories = [s for subs in CATEGORIES.values() for s in subs]
     weights = [9 if PARENT[s] == "coding" else 2 for s in subcategories]
     tail = []
-    for i in range(110):
+    for i in range(140):
         first = rng.choices(subcategories, weights)[0]
         extra = (rng.choice(CATEGORIES[PARENT[first]]),) if rng.random() < 0.3 else ()
         tail.append(_App(
