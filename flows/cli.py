@@ -278,9 +278,7 @@ def rebuild(
     allow_loss: bool = typer.Option(False, "--allow-loss", help="swap in a result with fewer dates than the current warehouse"),
 ) -> None:
     """Recreate the lake and the warehouse from the raw archive alone (holds the writer lock)."""
-    from warehouse.published import publish
-    from warehouse.rebuild import rebuild as rebuild_home
-    from warehouse.writer_lock import writer_lock
+    from warehouse.session import rebuild_home
 
     home = Home.from_env()
     if not home.raw.exists():
@@ -289,10 +287,9 @@ def rebuild(
     bar = _progress_bar("rebuild")
     task = bar.add_task("reading the raw archive…", total=None)
     try:
-        with writer_lock(home), bar:
+        with bar:
             result = rebuild_home(home, allow_loss=allow_loss,
                                   progress=lambda done, total: bar.update(task, total=total, completed=done))
-            publish(home)
     except Exception as exc:
         raise _fail(exc)
     for problem in result.problems:
@@ -306,13 +303,11 @@ def rebuild(
 @app.command()
 def migrate() -> None:
     """Bring a home written by an older tokenrank to the current layout (writers also do it on their own)."""
-    from warehouse.home import migrate as migrate_home
-    from warehouse.writer_lock import writer_lock
+    from warehouse.session import migrate_home
 
     home = Home.from_env()
     try:
-        with writer_lock(home):
-            done = migrate_home(home)
+        done = migrate_home(home)
     except Exception as exc:
         raise _fail(exc)
     console.print("\n".join(done) if done else f"{home.root} is up to date.")

@@ -4,6 +4,9 @@
     one transaction (facts, restatements, reference, derived tables, the run's ingest_log row) → run journal
     → publish the read-only copy
 
+`rebuild_home` and `migrate_home` are the same lock → write → publish sequence for `tokenrank rebuild` and
+`tokenrank migrate`.
+
 Every step is idempotent and the next session repairs whatever a crash left: partitions written to the lake
 but not loaded are loaded (the loader reads every partition whose file changed), and the copy is published
 again. A failed run changes nothing but its own ingest_log row and journal.
@@ -17,12 +20,12 @@ from transforms.datasets import DATASETS
 from transforms.datasets.base import Partition
 from warehouse import db, published
 from warehouse.failpoints import failpoint
-from warehouse.home import HomeMismatch, claim
+from warehouse.home import HomeMismatch, claim, migrate
 from warehouse.ingest import finished, load_warehouse, log_runs, requested
 from warehouse.lake import Lake
 from warehouse.paths import Home
 from warehouse.raw_archive import RawArchive, RawFile
-from warehouse.rebuild import finish_interrupted_swap
+from warehouse.rebuild import RebuildResult, finish_interrupted_swap, rebuild
 from warehouse.runs import RunStats
 from warehouse.writer_lock import WriterBusy, writer_lock
 
@@ -54,6 +57,20 @@ def commit_run(
         published.publish(home)
         failpoint("after-publish")
     return run
+
+
+def rebuild_home(home: Home, *, allow_loss: bool = False, progress=lambda done, total: None) -> RebuildResult:
+    """Recreate lake and warehouse from raw/ (`warehouse.rebuild`) under the writer lock, then publish."""
+    with writer_lock(home):
+        result = rebuild(home, allow_loss=allow_loss, progress=progress)
+        published.publish(home)
+    return result
+
+
+def migrate_home(home: Home) -> list[str]:
+    """Bring a home to the current layout under the writer lock; what was done, one line each."""
+    with writer_lock(home):
+        return migrate(home)
 
 
 def prepare(home: Home, source: str) -> list[str]:
