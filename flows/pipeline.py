@@ -200,7 +200,7 @@ def ingest_plan(
         logger.warning("%s", note)
     check_source(home, src.name)
     limiter = getattr(src, "limiter", None)
-    if limiter is not None and queue:
+    if limiter is not None and queue and flow == "backfill":
         _budget_note(logger, run, plan, limiter)
     try:
         raws: list[RawFile] = []
