@@ -1,10 +1,9 @@
 """`tokenrank`: run the pipeline and look at what it loaded.
 
 Exit codes: 0 success; 1 the run or query failed (or a backfill quarantined responses, having loaded the rest);
-2 bad usage (unknown option value, a refused query, a date
-range outside the data, a home that holds another source); 3 another run is writing the warehouse (the writer
-lock wait ran out); 4 a backfill stopped because the daily request budget is spent (re-run the printed command,
-or the same one, tomorrow).
+2 bad usage (unknown option value, a refused query, a date range outside the data, a home that holds another
+source); 3 another run is writing the warehouse (the writer lock wait ran out); 4 a backfill stopped because the
+daily request budget is spent (re-run the printed command, or the same one, tomorrow).
 
 Runs execute in this process with no orchestration unless `PREFECT_API_URL` is set: then they run as Prefect
 flows against that server (recorded in its UI, with artifacts), exactly as deployments run them.
