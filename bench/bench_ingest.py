@@ -18,12 +18,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from flows.sources.base import plan_windows
-
+from transforms.datasets.base import plan_range
 from transforms.responses import RANKINGS_ENDPOINT, FetchedResponse
 from warehouse import ingest
+from warehouse.lake import Lake
 from warehouse.paths import Home
 from warehouse.rebuild import rebuild
+from warehouse.runs import RunStats
+from warehouse.session import commit_run
 
 AUTHORS = ["qwen", "deepseek", "xiaomi", "minimax", "z-ai", "openai", "anthropic", "google", "x-ai", "mistralai"]
 
@@ -34,7 +36,7 @@ def bodies(days: int) -> list[FetchedResponse]:
     first = dt.date(2025, 1, 1)
     last = first + dt.timedelta(days=days - 1)
     out = []
-    for window in plan_windows(first, last, last_complete_day=last, window_days=30):
+    for window in plan_range(first, last, last_complete_day=last, window_days=30).windows:
         rows = []
         for day in window.dates():
             tokens = sorted(((rng.randint(10**9, 2 * 10**12), slug) for slug in models), key=lambda t: (-t[0], t[1]))
@@ -61,14 +63,13 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         home = Home(Path(tmp))
-        run = ingest.RunInfo("bench-1", "backfill", "bench (synthetic)")
-        raws = timed("archive", f"{len(responses)} bodies", lambda: [ingest.archive_response(home, r, run.run_id) for r in responses])
+        source = "bench (synthetic)"
+        raws = timed("archive", f"{len(responses)} bodies", lambda: [ingest.archive_response(home, r, "bench-1") for r in responses])
         tables = timed("normalize", f"{days * 51:,} rows", lambda: [ingest.normalize_archived(home, raw) for raw in raws])
-        timed("lake", f"{days} partitions", lambda: ingest.write_lake(home, run, tables, raws))
-        timed("load + derive", "one transaction", lambda: ingest.load_warehouse(home, run, raw_files=raws))
-        rerun = ingest.RunInfo("bench-2", "backfill", "bench (synthetic)")
-        timed("lake, unchanged rerun", f"{days} partitions compared", lambda: ingest.write_lake(home, rerun, tables, raws))
-        timed("load, unchanged rerun", "nothing to reload", lambda: ingest.load_warehouse(home, rerun, raw_files=raws))
+        timed("lake", f"{days} partitions", lambda: Lake(home).write(tables))
+        timed("load + derive", "one transaction + publish", lambda: commit_run(home, RunStats("bench-1", "backfill", source), raws=raws))
+        timed("lake, unchanged rerun", f"{days} partitions compared", lambda: Lake(home).write(tables))
+        timed("load, unchanged rerun", "nothing to reload", lambda: commit_run(home, RunStats("bench-2", "backfill", source), raws=raws))
         timed("rebuild", "from raw/ alone", lambda: rebuild(home))
 
     width = max(len(label) for label, _, _ in timings)

@@ -1,10 +1,11 @@
 """`tokenrank`: run the pipeline and look at what it loaded.
 
 Exit codes: 0 success; 1 the run, query or export failed (also: out of time or memory, nothing published yet,
-an unreadable published copy); 2 bad usage (unknown option value, a refused query: a write, or access to
-files, URLs or extensions; an export over an existing file without --force; a date range outside the data; a home
-that holds another source); 3 another run is writing the warehouse (the writer lock wait ran out); 4 the daily
-request budget is spent (a backfill: re-run the printed command, or the same one, tomorrow).
+an unreadable published copy, a backfill that quarantined responses having loaded the rest); 2 bad usage (unknown
+option value, a refused query: a write, or access to files, URLs or extensions; an export over an existing file
+without --force; a date range outside the data; a home that holds another source); 3 another run is writing the
+warehouse (the writer lock wait ran out); 4 the daily request budget is spent (a backfill: re-run the printed
+command, or the same one, tomorrow).
 
 Runs execute in this process with no orchestration unless `PREFECT_API_URL` is set: then they run as Prefect
 flows against that server (recorded in its UI, with artifacts), exactly as deployments run them.
@@ -51,6 +52,12 @@ DEMO_SOURCE = "demo (synthetic)"
 class Source(str, enum.Enum):
     openrouter = "openrouter"
     demo = "demo"
+
+
+class DatasetChoice(str, enum.Enum):
+    all = "all"
+    rankings_daily = "rankings-daily"
+    app_rankings = "app-rankings"
 
 
 _options = {"verbose": False, "home_given": False}
@@ -123,7 +130,8 @@ def _progress_bar(label: str):
 
 def _execute(kind: str, site: bool = True, **params) -> dict:
     """Run the weekly or backfill pipeline (in-process, or as a Prefect flow when a server is configured) with a
-    progress bar; known failures end here with one line and their exit code."""
+    progress bar; known failures end here with one line and their exit code. Returns the combined summary
+    (`flows.pipeline.combined_summary`)."""
     from flows import pipeline, progress
 
     bar = _progress_bar(kind)
@@ -143,32 +151,48 @@ def _execute(kind: str, site: bool = True, **params) -> dict:
                 return prefect_flow(**params)
             home = Home.from_env()
             if kind == "backfill":
-                return pipeline.backfill(**params, home=home).summary()
-            run = pipeline.weekly(**params, home=home)
+                return pipeline.combined_summary(pipeline.backfill_all(**params, home=home))
+            runs = pipeline.weekly_all(**params, home=home)
             files = pipeline.write_report(home)
-            run.report = str(files.html_path) if files else None
+            for run in runs:
+                run.report = str(files.html_path) if files else None
             if site:
                 pipeline.write_site(home)
-            return run.summary()
+            return pipeline.combined_summary(runs)
     except Exception as exc:
         raise _fail(exc)
 
 
+def _runs(summary: dict) -> list[dict]:
+    return list(summary.get("datasets", {}).values()) or [summary]
+
+
+def _requests_line(s: dict) -> str:
+    if not s["windows"]:
+        return "none (nothing to fetch)"
+    if len(s["windows"]) <= 3:
+        return ", ".join(s["windows"])
+    return f"{len(s['windows_done'])} of {len(s['windows'])} ({s['windows'][0]} … {s['windows'][-1]})"
+
+
 def _print_summary(summary: dict) -> None:
-    table = Table(title=f"Run {summary['run_id']} ({summary['source']})", show_header=False)
-    rows = [("windows", ", ".join(summary["windows"]) or "none (nothing to fetch)"),
-            ("requests", f"{summary['requests']:,}"),
-            ("lake partitions", f"{summary['lake_written']:,} written, {summary['lake_unchanged']:,} unchanged"),
-            ("dates loaded", f"{summary['dates_loaded']:,}"),
-            ("rows", f"{summary['inserted']:,} inserted, {summary['updated']:,} updated, "
-                     f"{summary['unchanged']:,} unchanged"),
-            ("restatements", f"{summary['restatements']:,}"),
-            ("report", summary.get("report") or "none (no complete week yet)")]
-    for label, value in rows:
-        table.add_row(label, value)
-    console.print(table)
-    for note in summary["notes"]:
-        err.print(f"[yellow]note:[/] {note}", highlight=False)
+    for s in _runs(summary):
+        table = Table(title=f"Run {s['run_id']} ({s['source']}, {s['dataset']})", show_header=False)
+        loaded = (("dates loaded", f"{s['dates_loaded']:,}") if s["dataset"] == "rankings-daily" else
+                  ("lists loaded", f"{s['partitions_loaded']:,}" + (f" ({len(s['empty_partitions'])} answered empty)"
+                                                                    if s["empty_partitions"] else "")))
+        rows = [("windows" if s["dataset"] == "rankings-daily" else "requests planned", _requests_line(s)),
+                ("requests", f"{s['requests']:,}"),
+                ("lake partitions", f"{s['lake_written']:,} written, {s['lake_unchanged']:,} unchanged"),
+                loaded,
+                ("rows", f"{s['inserted']:,} inserted, {s['updated']:,} updated, {s['unchanged']:,} unchanged"),
+                ("restatements", f"{s['restatements']:,}"),
+                ("report", s.get("report") or "none (no complete week yet)")]
+        for label, value in rows:
+            table.add_row(label, value)
+        console.print(table)
+        for note in s["notes"]:
+            err.print(f"[yellow]note:[/] {note}", highlight=False)
 
 
 def _as_date(value: Optional[dt.datetime]) -> Optional[dt.date]:
@@ -177,14 +201,16 @@ def _as_date(value: Optional[dt.datetime]) -> Optional[dt.date]:
 
 @app.command()
 def demo() -> None:
-    """Load the embedded SYNTHETIC demo dataset (26 weeks to 2026-04-05) through the full pipeline, into its own
-    home (./.tokenrank-demo, or $TOKENRANK_DEMO_HOME); read it with `tokenrank --demo status|query|report`."""
+    """Load the embedded SYNTHETIC demo dataset (26 weeks to 2026-04-05 of daily model rankings and weekly app
+    rankings) through the full pipeline, into its own home (./.tokenrank-demo, or $TOKENRANK_DEMO_HOME); read it
+    with `tokenrank --demo status|query|report`."""
     from flows.sources.demo_dataset import DEMO_FIRST_DAY, DEMO_LAST_DAY
 
     if not _options["home_given"]:
         os.environ[HOME_ENV] = str(demo_home())
     console.print(DEMO_BANNER)
     console.print(f"home: {Home.from_env().root}")
+    _execute("backfill", start=DEMO_FIRST_DAY, end=DEMO_LAST_DAY, source="demo", dataset="app-rankings")
     summary = _execute("weekly", site=False, source="demo", end_date=DEMO_LAST_DAY,
                        lookback_days=(DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1)
     _print_summary(summary)
@@ -202,10 +228,14 @@ def run(
     end_date: Optional[dt.datetime] = typer.Option(None, formats=["%Y-%m-%d"], help="last day to fetch (default: last complete UTC day)"),
     lookback_days: int = typer.Option(14, min=1, help="days re-fetched up to end-date, so restatements are caught"),
     window_days: int = typer.Option(MAX_WINDOW_DAYS, min=1, max=MAX_WINDOW_DAYS, help="days per request"),
+    dataset: DatasetChoice = typer.Option(DatasetChoice.all, help="which dataset(s) to fetch"),
 ) -> None:
-    """Run the weekly flow once, now."""
+    """Run the weekly flow once, now: rankings-daily's last `lookback-days` days and app-rankings' week that just
+    ended (plus the overall lists of the week before)."""
+    from flows.pipeline import dataset_names
+
     _print_summary(_execute("weekly", source=source.value, end_date=_as_date(end_date), lookback_days=lookback_days,
-                            window_days=window_days))
+                            window_days=window_days, datasets=tuple(dataset_names(dataset.value))))
 
 
 @app.command()
@@ -215,26 +245,44 @@ def backfill(
     refetch: bool = typer.Option(False, "--refetch", help="fetch every date again, even those already loaded"),
     source: Source = typer.Option(Source.openrouter, help="where the data come from"),
     window_days: int = typer.Option(MAX_WINDOW_DAYS, min=1, max=MAX_WINDOW_DAYS, help="days per request"),
+    dataset: DatasetChoice = typer.Option(DatasetChoice.rankings_daily,
+                                          help="which dataset(s): app-rankings takes every complete week overlapping "
+                                               "the range, overall lists and newest weeks first"),
 ) -> None:
-    """Fetch and load a date range, skipping dates already loaded; resumable, within the daily request budget."""
+    """Fetch and load a date range, skipping what is already loaded; resumable (rerun the same command), within
+    the daily request budget (a long app-rankings backfill takes several days: it says how many)."""
     if start > end:
         err.print(f"[bold red]error:[/] --start {start:%Y-%m-%d} is after --end {end:%Y-%m-%d}")
         raise typer.Exit(EXIT_USAGE)
     summary = _execute("backfill", start=start.date(), end=end.date(), refetch=refetch, source=source.value,
-                       window_days=window_days)
-    for note in summary["notes"]:
-        err.print(f"[yellow]note:[/] {note}", highlight=False)
-    if not summary["windows"]:
-        console.print(f"Nothing to fetch: every date of {summary['window_start']}..{summary['window_end']} is already "
-                      "loaded (0 requests).")
-        return
-    console.print(f"Backfill {summary['window_start']}..{summary['window_end']} ({summary['source']}): "
-                  f"{len(summary['windows_done'])}/{len(summary['windows'])} windows, {summary['requests']} requests, "
-                  f"{summary['dates_loaded']} dates loaded, {summary['inserted']:,} rows inserted, "
-                  f"{summary['updated']:,} updated, {summary['restatements']:,} restatements.")
-    if summary["stopped_by_budget"]:
-        err.print(f"[bold yellow]stopped:[/] the daily request budget is spent. Resume with:\n  {summary['resume_command']}")
+                       window_days=window_days, dataset=dataset.value)
+    runs = _runs(summary)
+    for s in runs:
+        for note in s["notes"]:
+            err.print(f"[yellow]note:[/] {note}", highlight=False)
+        what = "date" if s["dataset"] == "rankings-daily" else "list of the weeks"
+        if not s["windows"]:
+            console.print(f"Nothing to fetch: every {what} of {s['window_start']}..{s['window_end']} is already "
+                          f"loaded ({s['dataset']}, 0 requests).")
+            continue
+        loaded = (f"{s['dates_loaded']} dates loaded" if s["dataset"] == "rankings-daily" else
+                  f"{s['partitions_loaded']} lists loaded ({len(s['empty_partitions'])} answered empty)")
+        console.print(f"Backfill {s['window_start']}..{s['window_end']} ({s['source']}, {s['dataset']}): "
+                      f"{len(s['windows_done'])}/{len(s['windows'])} requests, {s['requests']} sent, {loaded}, "
+                      f"{s['inserted']:,} rows inserted, {s['updated']:,} updated, {s['restatements']:,} restatements.")
+    quarantined = [line for s in runs for line in s["quarantined"]]
+    for line in quarantined:
+        err.print(f"[bold red]quarantined:[/] {line}", highlight=False)
+    last = runs[-1]
+    if last["stopped_by_budget"]:
+        days = f" About {last['days_left']} more UTC day(s) at this budget." if last["days_left"] else ""
+        err.print(f"[bold yellow]stopped:[/] the daily request budget is spent.{days} Resume with:\n  "
+                  f"{last['resume_command']}")
         raise typer.Exit(EXIT_BUDGET_SPENT)
+    if quarantined:
+        err.print("[bold red]error:[/] responses that broke the contract were quarantined (the rest is loaded); "
+                  "rerun the same command to ask for them again")
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()
@@ -242,9 +290,7 @@ def rebuild(
     allow_loss: bool = typer.Option(False, "--allow-loss", help="swap in a result with fewer dates than the current warehouse"),
 ) -> None:
     """Recreate the lake and the warehouse from the raw archive alone (holds the writer lock)."""
-    from warehouse.published import publish
-    from warehouse.rebuild import rebuild as rebuild_home
-    from warehouse.writer_lock import writer_lock
+    from warehouse.session import rebuild_home
 
     home = Home.from_env()
     if not home.raw.exists():
@@ -253,10 +299,9 @@ def rebuild(
     bar = _progress_bar("rebuild")
     task = bar.add_task("reading the raw archive…", total=None)
     try:
-        with writer_lock(home), bar:
+        with bar:
             result = rebuild_home(home, allow_loss=allow_loss,
                                   progress=lambda done, total: bar.update(task, total=total, completed=done))
-            publish(home)
     except Exception as exc:
         raise _fail(exc)
     for problem in result.problems:
@@ -270,13 +315,11 @@ def rebuild(
 @app.command()
 def migrate() -> None:
     """Bring a home written by an older tokenrank to the current layout (writers also do it on their own)."""
-    from warehouse.home import migrate as migrate_home
-    from warehouse.writer_lock import writer_lock
+    from warehouse.session import migrate_home
 
     home = Home.from_env()
     try:
-        with writer_lock(home):
-            done = migrate_home(home)
+        done = migrate_home(home)
     except Exception as exc:
         raise _fail(exc)
     console.print("\n".join(done) if done else f"{home.root} is up to date.")

@@ -1,5 +1,9 @@
 """The weekly and backfill runs as plain functions: plan → fetch → archive → validate → one write session.
 
+A run covers one dataset of `transforms.datasets` (`weekly_all` runs the weekly of each in turn); the dataset's
+declaration supplies the plan, the follow-up pages, the contract and the partitions, so this module holds no
+dataset-specific rule.
+
 One code path for the work: `tokenrank run`/`backfill` call these directly when no Prefect server is
 configured (no Prefect import at all), and `flows.weekly`/`flows.backfill` wrap them as Prefect flows for
 deployments and for a configured server; `step` then runs each step as a Prefect task. Business rules live
@@ -18,20 +22,21 @@ from flows.progress import report as report_progress
 from flows.sources.base import RankingsSource, SourceError
 from flows.sources.registry import make_source
 from transforms.contract import ContractError
-from transforms.datasets.base import RangePlan, plan_range
-from transforms.quality import day_quality
-from transforms.windows import MAX_WINDOW_DAYS, Window
+from transforms.datasets import DATASETS, Dataset
+from transforms.datasets.base import FetchPlan, RangePlan, Request
+from transforms.responses import RANKINGS_ENDPOINT
+from transforms.windows import MAX_WINDOW_DAYS
 from warehouse import ingest, session
-from warehouse.coverage import held_dates
+from warehouse.coverage import held_partitions
 from warehouse.failpoints import failpoint
 from warehouse.home import check_source
 from warehouse.paths import Home
 from warehouse.raw_archive import RawFile
-from warehouse.request_budget import BudgetSpent
+from warehouse.request_budget import BudgetSpent, days_needed
 from warehouse.runs import RunStats
 
 Progress = Callable[[int, int, str], None]
-"""`(done, total, what)` after each request window (and once more when the load is committed)."""
+"""`(done, total, what)` after each request (and once more when the load is committed)."""
 
 
 def step(name: str, fn, *args, **kwargs):
@@ -70,97 +75,212 @@ def run_id() -> str:
 
 def weekly(
     source: str = "openrouter", end_date: dt.date | None = None, lookback_days: int = 14,
-    window_days: int = MAX_WINDOW_DAYS, *, home: Home | None = None, progress: Progress | None = None,
+    window_days: int = MAX_WINDOW_DAYS, *, dataset: str = RANKINGS_ENDPOINT, home: Home | None = None,
+    progress: Progress | None = None,
 ) -> RunStats:
-    """Re-fetch the `lookback_days` days ending `end_date` (default: the last complete UTC day), so restatements
-    are caught; load, derive and publish. Raises `RangeOutsideData` when the range holds no data."""
+    """One dataset's weekly run, ending `end_date` (default: the last complete UTC day): rankings-daily re-fetches
+    the `lookback_days` days, so restatements are caught; app-rankings fetches every list of the week that just
+    ended and the overall lists of the weeks before it within the lookback. Load, derive and publish. Raises
+    `RangeOutsideData` when the range holds no data."""
     if lookback_days < 1:
         raise ValueError("lookback_days must be at least 1")
+    ds = DATASETS[_one(dataset)]
     src = make_source(source)
-    end = end_date or src.last_complete_day()
-    plan = plan_range(end - dt.timedelta(days=lookback_days - 1), end, last_complete_day=src.last_complete_day(),
-                      window_days=window_days)
-    return ingest_plan(home or Home.from_env(), src, plan, "weekly", progress=progress)
+    last = src.last_complete_day()
+    plan = ds.plan_weekly(end_date or last, last_complete_day=last, lookback_days=lookback_days,
+                          window_days=window_days)
+    return ingest_plan(home or Home.from_env(), src, ds, plan, "weekly", progress=progress,
+                       with_catalogue=ds.uses_catalogue)
+
+
+def weekly_all(
+    source: str = "openrouter", end_date: dt.date | None = None, lookback_days: int = 14,
+    window_days: int = MAX_WINDOW_DAYS, *, datasets: tuple[str, ...] = tuple(DATASETS), home: Home | None = None,
+    progress: Progress | None = None,
+) -> list[RunStats]:
+    """`weekly` for each dataset in turn, one run (and write session) each; the first failure ends the sequence
+    (what ran before it stays loaded)."""
+    return [weekly(source, end_date, lookback_days, window_days, dataset=name, home=home, progress=progress)
+            for name in datasets]
 
 
 def backfill(
-    start: dt.date, end: dt.date, refetch: bool = False, source: str = "openrouter",
-    window_days: int = MAX_WINDOW_DAYS, *, home: Home | None = None, progress: Progress | None = None,
+    start: dt.date, end: dt.date | None = None, refetch: bool = False, source: str = "openrouter",
+    window_days: int = MAX_WINDOW_DAYS, *, dataset: str = RANKINGS_ENDPOINT, home: Home | None = None,
+    progress: Progress | None = None,
 ) -> RunStats:
-    """Fetch [start, end]: only the dates the lake lacks unless `refetch`, ≤ `window_days` days per request.
+    """Fetch one dataset over [start, end] (`end` default: the last complete UTC day): only the partitions the
+    lake lacks unless `refetch`; rankings-daily in requests of ≤ `window_days` days, app-rankings every list of
+    every complete week, overall lists and newest weeks first.
 
     A finished backfill's rerun makes no request (it still repairs and republishes what a crash left). When the
-    daily budget runs out it loads what it fetched and sets `stopped_by_budget` with the command that resumes.
+    daily budget runs out it loads what it fetched, sets `stopped_by_budget`, `requests_left`, `days_left` and
+    the command that resumes (for app-rankings: the same command). A response that breaks the contract is
+    quarantined and listed in `quarantined`; the rest loads and the next run asks for it again.
     """
     home = home or Home.from_env()
+    ds = DATASETS[_one(dataset)]
     src = make_source(source)
-    plan = plan_range(start, end, last_complete_day=src.last_complete_day(),
-                      have=frozenset() if refetch else held_dates(home), window_days=window_days)
-    run = ingest_plan(home, src, plan, "backfill", progress=progress, with_catalogue=bool(plan.windows),
-                      partial=True)
+    last = src.last_complete_day()
+    end = end or last
+    plan = ds.plan_backfill(start, end, last_complete_day=last,
+                            have=frozenset() if refetch else held_partitions(home, ds), window_days=window_days)
+    run = ingest_plan(home, src, ds, plan, "backfill", progress=progress,
+                      with_catalogue=ds.uses_catalogue and bool(plan.requests), strict=False)
     if run.stopped_by_budget:
-        run.resume_command = resume_command(plan.effective.end, source, refetch, run, plan)
+        run.resume_command = resume_command(plan.effective.end, source, refetch, run, plan, dataset=dataset)
     return run
 
 
-def resume_command(end: dt.date, source: str, refetch: bool, run: RunStats, plan: RangePlan) -> str:
-    undone = [w for w in plan.windows if str(w) not in run.windows_done]
-    first = undone[0].start if undone else plan.effective.start
-    parts = ["tokenrank backfill", f"--start {first.isoformat()}", f"--end {end.isoformat()}", f"--source {source}"]
+ALL = "all"
+"""`--dataset all`: every dataset, in `DATASETS` order."""
+
+
+def dataset_names(choice: str) -> list[str]:
+    """The datasets a `--dataset` value names ('all' or one dataset's name); ValueError for anything else."""
+    return list(DATASETS) if choice == ALL else [_one(choice)]
+
+
+def _one(name: str) -> str:
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)} (or {ALL})")
+    return name
+
+
+def backfill_all(
+    start: dt.date, end: dt.date | None = None, refetch: bool = False, source: str = "openrouter",
+    window_days: int = MAX_WINDOW_DAYS, *, dataset: str = RANKINGS_ENDPOINT, home: Home | None = None,
+    progress: Progress | None = None,
+) -> list[RunStats]:
+    """`backfill` of each dataset `dataset` names ('all': every one, rankings-daily first), sharing the day's
+    budget: a run the budget stops ends the sequence, and its `resume_command` continues all of it."""
+    runs = []
+    for name in dataset_names(dataset):
+        runs.append(backfill(start, end, refetch, source, window_days, dataset=name, home=home, progress=progress))
+        if runs[-1].stopped_by_budget:
+            if dataset == ALL and not refetch:
+                runs[-1].resume_command = " ".join([
+                    "tokenrank backfill", f"--dataset {ALL}", f"--start {start.isoformat()}",
+                    *([f"--end {end.isoformat()}"] if end else []), f"--source {source}"])
+            break
+    return runs
+
+
+def resume_command(end: dt.date, source: str, refetch: bool, run: RunStats, plan: RangePlan | FetchPlan,
+                   dataset: str = RANKINGS_ENDPOINT) -> str:
+    """The command that continues a backfill the budget stopped: rankings-daily from the first window not
+    fetched; other datasets the same range again (their plan skips what is held, newest first)."""
+    if dataset == RANKINGS_ENDPOINT:
+        windows = plan.windows if isinstance(plan, RangePlan) else [r.window for r in plan.requests]
+        undone = [w for w in windows if str(w) not in run.windows_done]
+        first = undone[0].start if undone else plan.effective.start
+        parts = ["tokenrank backfill", f"--start {first.isoformat()}", f"--end {end.isoformat()}", f"--source {source}"]
+    else:
+        parts = ["tokenrank backfill", f"--dataset {dataset}", f"--start {plan.requested.start.isoformat()}",
+                 f"--end {plan.requested.end.isoformat()}", f"--source {source}"]
     return " ".join(parts + (["--refetch"] if refetch else []))
 
 
 def ingest_plan(
-    home: Home, src: RankingsSource, plan: RangePlan, flow: str, *, progress: Progress | None = None,
-    with_catalogue: bool = True, partial: bool = False,
+    home: Home, src: RankingsSource, dataset: Dataset, plan: FetchPlan, flow: str, *,
+    progress: Progress | None = None, with_catalogue: bool = True, strict: bool = True,
 ) -> RunStats:
-    """Fetch and archive every planned window, validate them all, then commit them in one write session.
+    """Fetch and archive every planned request (and the follow-up pages their answers call for), validate them
+    all, then commit their partitions in one write session.
 
-    Any failure records a 'failed' run and re-raises; the warehouse stays as it was. When the daily budget runs
-    out, a `partial` run (a backfill) loads what it fetched and sets `stopped_by_budget`; any other run fails.
+    `strict`: a response that breaks the contract, or a spent daily budget, fails the run (weekly). Otherwise
+    (backfill) a bad response is quarantined, listed in `run.quarantined`, and the rest loads; a spent budget stops
+    the fetching and loads what was fetched. Any other failure records a 'failed' run and re-raises; the
+    warehouse stays as it was.
     """
     logger = log()
     progress = progress or report_progress
-    run = RunStats(run_id(), flow, src.name, plan.effective.start, plan.effective.end,
-                   windows=[str(w) for w in plan.windows], notes=list(plan.clamped))
+    queue: list[Request] = list(plan.requests)
+    run = RunStats(run_id(), flow, src.name, plan.effective.start, plan.effective.end, dataset=dataset.name,
+                   windows=[r.label for r in queue], notes=list(plan.clamped), requests_planned=len(queue))
     for note in plan.clamped:
         logger.warning("%s", note)
     check_source(home, src.name)
+    limiter = getattr(src, "limiter", None)
+    if limiter is not None and queue and flow == "backfill":
+        _budget_note(logger, run, plan, limiter)
     try:
         raws: list[RawFile] = []
-        for index, window in enumerate(plan.windows, start=1):
+        done: list[Request] = []
+        while len(done) < len(queue):
+            request = queue[len(done)]
             try:
-                raws.append(step("fetch-and-archive", _fetch, home, src, window, run.run_id))
+                raw = step("fetch-and-archive", _fetch, home, src, request, run.run_id)
             except BudgetSpent as exc:
-                if not partial:
+                if strict:  # a weekly run is all or nothing
                     raise
                 run.stopped_by_budget = True
-                logger.warning("%s: stopping after %d of %d windows", exc, index - 1, len(plan.windows))
+                run.requests_left = len(queue) - len(done)
+                run.days_left = days_needed(run.requests_left, 0, limiter.per_day) if limiter is not None else None
+                logger.warning("%s: stopping after %d of %d requests", exc, len(done), len(queue))
                 break
-            run.windows_done.append(str(window))
-            progress(index, len(plan.windows) + 1, f"fetched {window}")
+            raws.append(raw)
+            done.append(request)
+            run.windows_done.append(request.label)
+            follow_up = dataset.next_page(request, raw.rows)
+            if follow_up is not None:
+                queue.insert(len(done), follow_up)
+                run.windows.insert(len(done), follow_up.label)
+                run.requests_planned += 1
+            progress(len(done), len(queue) + 1, f"fetched {request.label}")
         run.requests = getattr(src, "requests_made", len(raws))
-        tables = [step("validate", ingest.normalize_archived, home, raw) for raw in raws]
+        valid, tables = [], []
+        for raw in raws:
+            try:
+                tables.append(step("validate", ingest.normalize_archived, home, raw))
+                valid.append(raw)
+            except ContractError as exc:
+                if strict:
+                    raise
+                run.quarantined.append(session.one_line(exc))
+        parts, broken = ingest.partitions(home, valid, tables)
+        if broken and strict:
+            raise ContractError(broken[0])
+        run.quarantined += broken
         catalogue_raw, catalogue = _catalogue(home, src, run) if with_catalogue and not run.stopped_by_budget \
             else (None, None)
         run.raw_files = [raw.file_id for raw in raws] + ([catalogue_raw.file_id] if catalogue_raw else [])
-        run.empty_dates, run.short_dates = day_quality([Window.parse(w) for w in run.windows_done], tables)
-        step("load", session.commit_run, home, run, tables=tables,
-             raws=raws + ([catalogue_raw] if catalogue_raw else []), catalogue=catalogue)
+        answered = {raw.file_id for raw in valid}
+        run.empty_dates, run.short_dates = dataset.quality(
+            [r for r, raw in zip(done, raws) if raw.file_id in answered], [ingest.page(r, t) for r, t in zip(valid, tables)])
+        run.empty_partitions = [dataset.partition_name(p.key) for p in parts if not p.rows.num_rows]
+        step("load", session.commit_run, home, run, partitions={dataset.name: parts},
+             raws=valid + ([catalogue_raw] if catalogue_raw else []), catalogue=catalogue)
     except Exception as exc:
         unlogged = session.record_failure(home, run, exc)
         if unlogged:
             logger.warning("could not log the failed run: %s", unlogged)
         raise
-    progress(len(plan.windows) + 1, len(plan.windows) + 1, "loaded")
+    progress(len(queue) + 1, len(queue) + 1, "loaded")
     _log_outcome(logger, run)
     return run
 
 
-def _fetch(home: Home, src: RankingsSource, window: Window, run_id: str) -> RawFile:
-    raw = ingest.archive_response(home, src.fetch_rankings(window), run_id)
+def _budget_note(logger, run: RunStats, plan: FetchPlan, limiter) -> None:
+    """Say how many UTC days the plan needs at the account's daily budget (a note when more than today)."""
+    left_today = limiter.remaining_today()
+    days = days_needed(len(plan.requests), left_today, limiter.per_day)
+    text = (f"{plan.dataset}: {len(plan.requests)} requests planned"
+            + (f" ({plan.follow_ups})" if plan.follow_ups else "")
+            + f"; {left_today} of today's {limiter.per_day} left")
+    if days is not None and days <= 1:
+        logger.info("%s: done today", text)
+        return
+    note = text + (f": about {days} UTC days; rerun the same command each day (it resumes where it stopped)"
+                   if days is not None else ": the daily budget is 0, nothing can be fetched")
+    logger.warning("%s", note)
+    run.notes.append(note)
+
+
+def _fetch(home: Home, src: RankingsSource, request: Request, run_id: str) -> RawFile:
+    raw = ingest.archive_response(home, src.fetch(request), run_id)
     failpoint("after-archive")
-    log().info("fetched rankings-daily %s: %s rows, as_of %s (%s)", window, raw.rows, raw.as_of, raw.file_id)
+    log().info("fetched %s: %s rows, as_of %s (%s)", request.what, raw.rows, raw.as_of, raw.file_id)
     return raw
 
 
@@ -177,8 +297,9 @@ def _catalogue(home: Home, src: RankingsSource, run: RunStats):
 
 
 def _log_outcome(logger, run: RunStats) -> None:
-    logger.info("%s run %s: %d request(s), %d dates loaded, %d rows inserted, %d updated, %d restatements",
-                run.flow, run.run_id, run.requests, run.dates_loaded, run.inserted, run.updated, run.restatements)
+    logger.info("%s %s run %s: %d request(s), %d partitions loaded (%d dates), %d rows inserted, %d updated, "
+                "%d restatements", run.flow, run.dataset, run.run_id, run.requests, run.partitions_loaded,
+                run.dates_loaded, run.inserted, run.updated, run.restatements)
     if run.empty_dates:
         days = ", ".join(d.isoformat() for d in run.empty_dates[:5]) + (" …" if len(run.empty_dates) > 5 else "")
         logger.warning("%d requested date(s) came back with no rows (%s): they will be fetched again next run",
@@ -187,6 +308,19 @@ def _log_outcome(logger, run: RunStats) -> None:
         days = ", ".join(d.isoformat() for d in run.short_dates[:5]) + (" …" if len(run.short_dates) > 5 else "")
         logger.warning("%d date(s) have fewer than 51 rows or no 'other' row (%s): see dq_days",
                        len(run.short_dates), days)
+    if run.empty_partitions:
+        logger.info("%d list(s) came back with no rows (recorded as answered): %s", len(run.empty_partitions),
+                    ", ".join(run.empty_partitions[:5]) + (" …" if len(run.empty_partitions) > 5 else ""))
+    for line in run.quarantined:
+        logger.warning("quarantined (the rest was loaded; the next run asks again): %s", line)
+
+
+def combined_summary(runs: list[RunStats]) -> dict:
+    """The first run's summary (rankings-daily unless the runs started elsewhere), with every run's summary
+    under `datasets` (by dataset name)."""
+    summary = runs[0].summary()
+    summary["datasets"] = {run.dataset: run.summary() for run in runs}
+    return summary
 
 
 def write_report(home: Home):

@@ -14,8 +14,11 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO.parent / "shared" / "samples" / "openrouter"
+SHARED = Path(os.environ.get("TOKENRANK_SHARED") or REPO.parent / "shared")
+"""../shared beside the clone; `TOKENRANK_SHARED` points elsewhere (e.g. from a git worktree)."""
+SAMPLES = SHARED / "samples" / "openrouter"
 SAMPLE_FILE = SAMPLES / "rankings-daily_2026-06-08_2026-06-21.json"
+APP_SAMPLE_FILE = SAMPLES / "app-rankings_weekly-windows.json"
 
 
 @pytest.fixture
@@ -117,16 +120,32 @@ FAKE_TODAY = dt.date(2026, 6, 22)
 """The fake OpenRouter's UTC today: its last completed day is 2026-06-21, the sample's last day."""
 
 
+@pytest.fixture(scope="session")
+def app_samples() -> list[dict]:
+    """Seven real app-rankings responses with their queries (CC BY 4.0 OpenRouter data), read from ../shared."""
+    if not APP_SAMPLE_FILE.exists():
+        pytest.skip(f"real OpenRouter app-rankings samples not found at {APP_SAMPLE_FILE} (../shared is absent)")
+    return json.loads(APP_SAMPLE_FILE.read_text())
+
+
+LIFTED_PER_MINUTE = 10_000
+"""The per-minute limit tests run under (client limiter and fake server), so a weekly run of both datasets
+(~30 requests) never waits a minute; the limits themselves are tested with small numbers."""
+
+
 @pytest.fixture
 def fake_openrouter(home, monkeypatch):
-    """A running fake OpenRouter (tests/fake_openrouter.py) serving 51 synthetic rows/day for 2026-06-08..21.
+    """A running fake OpenRouter (tests/fake_openrouter.py) serving 51 synthetic rows/day for 2026-06-08..21 and no
+    app rankings (every list answers empty) unless given (`fake_openrouter.set_apps(...)`).
 
     `OPENROUTER_BASE_URL`/`OPENROUTER_API_KEY` point at it (set after `home` clears any real key). For the real rows: `fake_openrouter.load(sample_payload)`.
+    The per-minute limits are lifted (`LIFTED_PER_MINUTE`); the daily budget is the real one (500).
     """
     from tests.fake_openrouter import FakeOpenRouter, synthetic_rows
 
     rows = synthetic_rows(FAKE_TODAY - dt.timedelta(days=14), days=14)
-    with FakeOpenRouter(rows, today=FAKE_TODAY) as server:
+    with FakeOpenRouter(rows, today=FAKE_TODAY, rate_limit=LIFTED_PER_MINUTE) as server:
         monkeypatch.setenv("OPENROUTER_BASE_URL", server.url)
         monkeypatch.setenv("OPENROUTER_API_KEY", server.key)
+        monkeypatch.setenv("TOKENRANK_REQUESTS_PER_MINUTE", str(LIFTED_PER_MINUTE))
         yield server

@@ -1,8 +1,14 @@
 """A fake OpenRouter Data API on 127.0.0.1 (real HTTP, random port) for tests.
 
 It speaks the documented contract of `GET /api/v1/datasets/rankings-daily` (Bearer auth, date defaults and
-clamping, 400s, row order, decimal-string tokens, `meta`, a per-key rolling-minute rate limit) and of the public
-`GET /api/v1/models`, from rows given at construction (API form: date, model_permaslug, total_tokens).
+clamping, 400s, row order, decimal-string tokens, `meta`), of `GET /api/v1/datasets/app-rankings` (`sort`
+popular|trending, `category`, `subcategory`, `limit` 1–100, `offset` 0–100, ranks renumbered after filtering and
+absolute across pages, trending = window tokens minus the mean of the three equal windows before, apps without
+excess growth left out; 400 for a bad value or combination) and of the public `GET /api/v1/models`, from rows
+given at construction (rankings in API form: date, model_permaslug, total_tokens; apps as daily figures:
+date, app_id, app_name, tokens, requests, with each app's categories/subcategories in `memberships`).
+Both datasets share the account's limits: `rate_limit` accepted requests per key per rolling minute and
+`daily_limit` per key per UTC day (the fake's `today`); past either, a 429 with `Retry-After`.
 
 Faults are queued with `inject(fault, times=1, endpoint="rankings-daily", **opts)` and applied to the next
 matching requests (`endpoint=None` matches any):
@@ -17,6 +23,8 @@ matching requests (`endpoint=None` matches any):
   `echo/<key>` permaslug, a valid body; "top" = an extra top-level field; "text" = a plain-text, non-JSON body);
 - while the next 200 is sent: `drip` (headers at once, then the body one byte every `interval` seconds,
   default 0.1, until done or the client hangs up; the bytes sent per dripped response go to `dripped`).
+  for app-rankings also (`APP_BODY_FAULTS`): `rank_gap`, `ranks_from_zero`, `tokens_out_of_order`,
+  `duplicate_app`, `requests_negative`, `requests_float`, `window_echo`.
 """
 
 from __future__ import annotations
@@ -38,10 +46,19 @@ from urllib.parse import parse_qsl, urlsplit
 
 API_PREFIX = "/api/v1"
 RANKINGS_PATH = f"{API_PREFIX}/datasets/rankings-daily"
+APPS_PATH = f"{API_PREFIX}/datasets/app-rankings"
 MODELS_PATH = f"{API_PREFIX}/models"
 DATASET_FLOOR = dt.date(2025, 1, 1)
 DEFAULT_KEY = "sk-or-v1-fake-0123456789abcdef"
 RATE_PERIOD_SECONDS = 60.0
+MAX_SPAN_DAYS = 366
+CATEGORIES = {
+    "coding": ("cli-agent", "ide-extension", "cloud-agent", "programming-app", "native-app-builder"),
+    "creative": ("creative-writing", "video-gen", "image-gen", "audio-gen"),
+    "productivity": ("writing-assistant", "general-chat", "personal-agent", "legal"),
+    "entertainment": ("roleplay", "game"),
+}
+PARENT = {sub: category for category, subs in CATEGORIES.items() for sub in subs}
 
 PRE_FAULTS = {"status", "timeout", "reset"}
 SEND_FAULTS = {"drip"}
@@ -63,6 +80,8 @@ BODY_FAULTS = {
 INCOMPLETE_FAULTS = {"empty_data", "drop_last_days", "short_day"}
 """Body faults that keep the contract but leave days out or short (a 200 that lacks data)."""
 BODY_FAULTS |= INCOMPLETE_FAULTS
+APP_BODY_FAULTS = {"rank_gap", "ranks_from_zero", "tokens_out_of_order", "duplicate_app", "requests_negative",
+                   "requests_float", "window_echo"}
 
 DEFAULT_MODELS = [
     {
@@ -130,6 +149,26 @@ def synthetic_rows(first_day: dt.date, days: int, models_per_day: int = 50) -> l
     return rows
 
 
+def synthetic_apps(first_monday: dt.date, weeks: int, apps: int = 30) -> tuple[list[dict], dict[int, tuple[str, ...]]]:
+    """Deterministic daily app figures for `weeks` weeks from `first_monday`, and each app's subcategories.
+
+    App i (app_id 1000 + i) sends ~(apps - i) × 1e9 tokens a day, growing for even i; it sits in one
+    subcategory, round-robin over the 15, so no filtered list reaches 100 rows unless `apps` ≥ 1500.
+    """
+    subcategories = [s for subs in CATEGORIES.values() for s in subs]
+    rows, memberships = [], {}
+    for i in range(apps):
+        app_id = 1000 + i
+        memberships[app_id] = (subcategories[i % len(subcategories)],)
+        for day_index in range(weeks * 7):
+            day = first_monday + dt.timedelta(days=day_index)
+            jitter = int(hashlib.sha256(f"{day}{app_id}".encode()).hexdigest()[:6], 16) % 10**6
+            tokens = (apps - i) * 10**9 + (day_index * 10**7 if i % 2 == 0 else 0) + jitter
+            rows.append({"date": day.isoformat(), "app_id": app_id, "app_name": f"App {i}", "tokens": tokens,
+                         "requests": tokens // 50_000})
+    return rows, memberships
+
+
 def contract_order(row: dict) -> tuple:
     """Rows sort by date ascending, then tokens descending with `other` last, ties by permaslug."""
     is_other = row["model_permaslug"] == "other"
@@ -160,22 +199,30 @@ class FakeOpenRouter:
         today: dt.date | None = None,
         as_of: str | None = None,
         rate_limit: int = 30,
+        daily_limit: int = 500,
+        apps: Iterable[dict] = (),
+        memberships: dict[int, Iterable[str]] | None = None,
     ) -> None:
         self.key = key
         self.today = today or dt.datetime.now(dt.UTC).date()
         self.as_of = as_of
         self.rate_limit = rate_limit
+        self.daily_limit = daily_limit
         self.models = copy.deepcopy(models if models is not None else DEFAULT_MODELS)
         self.requests: list[RecordedRequest] = []
         self.dripped: list[int] = []
         self._rows: list[dict] = []
         self._faults: list[list] = []  # [fault, remaining, endpoint, opts]
         self._accepted: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
+        self._daily: collections.Counter[tuple[str, dt.date]] = collections.Counter()
+        self._apps: list[dict] = []
+        self._memberships: dict[int, set[str]] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.set_rows(rows)
+        self.set_apps(apps, memberships or {})
 
     # --- lifecycle -------------------------------------------------------------------------------------------
     @property
@@ -220,9 +267,18 @@ class FakeOpenRouter:
         self.set_rows(payload["data"])
         self.as_of = payload.get("meta", {}).get("as_of")
 
+    def set_apps(self, rows: Iterable[dict], memberships: dict[int, Iterable[str]]) -> None:
+        """Replace the app figures (daily: date, app_id, app_name, tokens, requests) and each app's categories or
+        subcategories (a subcategory implies its category)."""
+        with self._lock:
+            self._apps = [dict(row) for row in rows]
+            self._memberships = {int(app): set(groups) | {PARENT[g] for g in groups if g in PARENT}
+                                 for app, groups in memberships.items()}
+
     def inject(self, fault: str, times: int = 1, endpoint: str | None = "rankings-daily", **opts) -> None:
-        """Queue `fault` for the next `times` requests to `endpoint` ("rankings-daily", "models" or None = any)."""
-        if fault not in PRE_FAULTS | SEND_FAULTS | BODY_FAULTS:
+        """Queue `fault` for the next `times` requests to `endpoint` ("rankings-daily", "app-rankings", "models" or
+        None = any)."""
+        if fault not in PRE_FAULTS | SEND_FAULTS | BODY_FAULTS | APP_BODY_FAULTS:
             raise ValueError(f"unknown fault {fault!r}")
         if fault == "status" and "code" not in opts:
             raise ValueError("the status fault needs code=...")
@@ -235,6 +291,9 @@ class FakeOpenRouter:
 
     def rankings_requests(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path == RANKINGS_PATH]
+
+    def app_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path == APPS_PATH]
 
     # --- request handling (called from handler threads) ------------------------------------------------------
     def _take_fault(self, endpoint: str, kinds: set[str]) -> tuple[str, dict] | None:
@@ -260,18 +319,81 @@ class FakeOpenRouter:
             accepted.append(now)
             return None
 
-    def _rankings(self, params: dict[str, str]) -> tuple[dict, dt.date, dt.date]:
-        """The 200 payload for a valid query, or `_ClientError(400)` per the contract."""
+    def _check_daily(self, key: str) -> float | None:
+        """Count a request against `key`'s daily limit (the fake's `today`), or return seconds to the next UTC day."""
+        with self._lock:
+            if self._daily[(key, self.today)] >= self.daily_limit:
+                now = dt.datetime.now(dt.UTC)
+                midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), dt.UTC)
+                return max((midnight - now).total_seconds(), 3600.0)
+            self._daily[(key, self.today)] += 1
+            return None
+
+    def _window(self, params: dict[str, str], default_days: int) -> tuple[dt.date, dt.date]:
+        """The resolved [start, end] of a dataset query (defaults, clamping, 400s shared by both datasets)."""
         end = _parse_date(params, "end_date") or self.last_complete_day
         if end < DATASET_FLOOR:
             raise _ClientError(400, f"end_date {end} is before the dataset begins ({DATASET_FLOOR})")
         end = min(end, self.last_complete_day)
-        start = _parse_date(params, "start_date") or end - dt.timedelta(days=30)
+        start = _parse_date(params, "start_date") or end - dt.timedelta(days=default_days)
         start = max(start, DATASET_FLOOR)
         if start > end:
             raise _ClientError(
                 400, f"start_date {start} is after end_date {end} (the last completed day is {self.last_complete_day})"
             )
+        if (end - start).days + 1 > MAX_SPAN_DAYS:
+            raise _ClientError(400, f"the window spans {(end - start).days + 1} days; at most {MAX_SPAN_DAYS}")
+        return start, end
+
+    def _app_rankings(self, params: dict[str, str]) -> tuple[dict, dt.date, dt.date]:
+        """The 200 app-rankings payload for a valid query, or `_ClientError(400)`."""
+        start, end = self._window(params, default_days=29)
+        sort = params.get("sort") or "popular"
+        if sort not in ("popular", "trending"):
+            raise _ClientError(400, f"sort must be popular or trending, got {sort!r}")
+        category, subcategory = params.get("category"), params.get("subcategory")
+        if category is not None and category not in CATEGORIES:
+            raise _ClientError(400, f"unknown category {category!r}")
+        if subcategory is not None and subcategory not in PARENT:
+            raise _ClientError(400, f"unknown subcategory {subcategory!r}")
+        if category is not None and subcategory is not None and PARENT[subcategory] != category:
+            raise _ClientError(400, f"subcategory {subcategory!r} is not in category {category!r}")
+        limit = _parse_int(params, "limit", 50, 1, 100)
+        offset = _parse_int(params, "offset", 0, 0, 100)
+        span = (end - start).days + 1
+        with self._lock:
+            totals = self._app_totals(start, end)
+            group = subcategory or category
+            members = [app for app in totals if group is None or group in self._memberships.get(app, set())]
+            if sort == "popular":
+                order = sorted((app for app in members if totals[app][1] > 0), key=lambda a: (-totals[a][1], a))
+            else:
+                before = [self._app_totals(start - dt.timedelta(days=span * k), end - dt.timedelta(days=span * k))
+                          for k in (1, 2, 3)]
+                excess = {a: 3 * totals[a][1] - sum(b.get(a, (None, 0, 0))[1] for b in before) for a in members}
+                order = sorted((a for a in members if excess[a] > 0), key=lambda a: (-excess[a], a))
+        data = [{"rank": offset + i + 1, "app_id": app, "app_name": totals[app][0],
+                 "total_tokens": str(totals[app][1]), "total_requests": totals[app][2]}
+                for i, app in enumerate(order[offset:offset + limit])]
+        as_of = self.as_of or f"{self.today.isoformat()}T02:00:00Z"
+        meta = {"as_of": as_of, "start_date": start.isoformat(), "end_date": end.isoformat(), "version": "v1"}
+        return {"data": data, "meta": meta}, start, end
+
+    def _app_totals(self, start: dt.date, end: dt.date) -> dict[int, tuple[str, int, int]]:
+        """app_id → (latest name, tokens, requests) over [start, end] (call under the lock)."""
+        first, last = start.isoformat(), end.isoformat()
+        totals: dict[int, list] = {}
+        for row in sorted(self._apps, key=lambda r: r["date"]):
+            if first <= row["date"] <= last:
+                entry = totals.setdefault(row["app_id"], [row["app_name"], 0, 0])
+                entry[0] = row["app_name"]
+                entry[1] += int(row["tokens"])
+                entry[2] += int(row["requests"])
+        return {app: tuple(entry) for app, entry in totals.items()}
+
+    def _rankings(self, params: dict[str, str]) -> tuple[dict, dt.date, dt.date]:
+        """The 200 payload for a valid query, or `_ClientError(400)` per the contract."""
+        start, end = self._window(params, default_days=30)
         first, last = start.isoformat(), end.isoformat()
         with self._lock:
             data = [dict(row) for row in self._rows if first <= row["date"] <= last]
@@ -290,6 +412,19 @@ def _parse_date(params: dict[str, str], name: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise _ClientError(400, f"{name} must be YYYY-MM-DD, got {value!r}") from None
+
+
+def _parse_int(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+    value = params.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise _ClientError(400, f"{name} must be an integer, got {value!r}") from None
+    if not low <= number <= high:
+        raise _ClientError(400, f"{name} must be between {low} and {high}, got {number}")
+    return number
 
 
 def _mutate(fault: str, opts: dict, payload: dict, start: dt.date, end: dt.date, auth: str) -> tuple[bytes, str]:
@@ -341,6 +476,22 @@ def _mutate(fault: str, opts: dict, payload: dict, start: dt.date, end: dt.date,
             data[0]["model_permaslug"] = f"echo/{auth.removeprefix('Bearer ')}"
         else:
             payload["debug"] = {"authorization": auth}
+    elif fault == "rank_gap":
+        for row in data[1:]:
+            row["rank"] += 1
+    elif fault == "ranks_from_zero":
+        for row in data:
+            row["rank"] -= 1
+    elif fault == "tokens_out_of_order":
+        data[0]["total_tokens"], data[1]["total_tokens"] = data[1]["total_tokens"], data[0]["total_tokens"]
+    elif fault == "duplicate_app":
+        data[1]["app_id"] = data[0]["app_id"]
+    elif fault == "requests_negative":
+        data[0]["total_requests"] = -1
+    elif fault == "requests_float":
+        data[0]["total_requests"] = 1.5
+    elif fault == "window_echo":
+        payload["meta"]["start_date"] = (start - dt.timedelta(days=1)).isoformat()
     body = json.dumps(payload).encode()
     if fault == "truncated_json":
         body = body[: len(body) // 2]
@@ -360,7 +511,7 @@ class _Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization")
         with fake._lock:
             fake.requests.append(RecordedRequest("GET", split.path, params, auth is not None))
-        endpoint = {RANKINGS_PATH: "rankings-daily", MODELS_PATH: "models"}.get(split.path)
+        endpoint = {RANKINGS_PATH: "rankings-daily", APPS_PATH: "app-rankings", MODELS_PATH: "models"}.get(split.path)
         if endpoint is None:
             return self._send_error(404, f"no route for {split.path}")
 
@@ -396,11 +547,15 @@ class _Handler(BaseHTTPRequestHandler):
                 f"Rate limit exceeded: {fake.rate_limit} requests per minute",
                 {"Retry-After": str(max(1, math.ceil(wait)))},
             )
+        wait = fake._check_daily(fake.key)
+        if wait is not None:
+            return self._send_error(429, f"Rate limit exceeded: {fake.daily_limit} requests per day",
+                                    {"Retry-After": str(math.ceil(wait))})
         try:
-            payload, start, end = fake._rankings(params)
+            payload, start, end = (fake._rankings if endpoint == "rankings-daily" else fake._app_rankings)(params)
         except _ClientError as error:
             return self._send_error(error.code, error.message)
-        body_fault = fake._take_fault(endpoint, BODY_FAULTS)
+        body_fault = fake._take_fault(endpoint, BODY_FAULTS | APP_BODY_FAULTS)
         if body_fault is None:
             return self._send_200(endpoint, json.dumps(payload).encode())
         body, content_type = _mutate(*body_fault, payload, start, end, auth)

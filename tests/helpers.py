@@ -41,7 +41,7 @@ def response(body: bytes | dict, window: Window, fetched_at: dt.datetime | None 
     )
 
 
-def snapshot(path, *, exclude=("ingest_log", "lake_files")) -> dict[str, list[tuple]]:
+def snapshot(path, *, exclude=("ingest_log", "lake_partitions")) -> dict[str, list[tuple]]:
     """Every table's rows, sorted, for equality checks (the run log and the lake's file signatures are excluded
     unless asked)."""
     con = duckdb.connect(str(path), read_only=True)

@@ -97,7 +97,7 @@ def parse_timestamp(value: Any, what: str) -> dt.datetime:
     return stamp
 
 
-def _parse_date(value: Any, what: str) -> dt.date:
+def parse_date(value: Any, what: str) -> dt.date:
     if not isinstance(value, str) or not _DATE.fullmatch(value):
         raise ContractError(f"{what} {value!r} is not a YYYY-MM-DD date")
     try:
@@ -106,7 +106,7 @@ def _parse_date(value: Any, what: str) -> dt.date:
         raise ContractError(f"{what} {value!r} is not a calendar date") from None
 
 
-def _parse_tokens(value: Any, what: str) -> int:
+def parse_tokens(value: Any, what: str) -> int:
     if not isinstance(value, str) or not _TOKENS.fullmatch(value):
         raise ContractError(f"{what} {value!r} is not a non-negative decimal-integer string")
     tokens = int(value)
@@ -115,7 +115,7 @@ def _parse_tokens(value: Any, what: str) -> int:
     return tokens
 
 
-def _check_keys(obj: Any, expected: frozenset[str], what: str) -> None:
+def check_keys(obj: Any, expected: frozenset[str], what: str) -> None:
     if not isinstance(obj, dict):
         raise ContractError(f"{what} is {type(obj).__name__}, expected an object")
     keys = set(obj)
@@ -147,14 +147,14 @@ def normalize_rankings(
 def _normalize_payload(
     payload: Any, raw_file: str, window_start: dt.date | None, window_end: dt.date | None
 ) -> pa.Table:
-    _check_keys(payload, TOP_KEYS, "response")
+    check_keys(payload, TOP_KEYS, "response")
     meta = payload["meta"]
-    _check_keys(meta, META_KEYS, "meta")
+    check_keys(meta, META_KEYS, "meta")
     if meta["version"] != CONTRACT_VERSION:
         raise ContractError(f"meta.version is {meta['version']!r}, this pipeline speaks {CONTRACT_VERSION!r}")
     as_of = parse_timestamp(meta["as_of"], "meta.as_of")
-    lo = _parse_date(meta["start_date"], "meta.start_date")
-    hi = _parse_date(meta["end_date"], "meta.end_date")
+    lo = parse_date(meta["start_date"], "meta.start_date")
+    hi = parse_date(meta["end_date"], "meta.end_date")
     if window_start is not None:
         lo = max(lo, window_start)
     if window_end is not None:
@@ -169,15 +169,15 @@ def _normalize_payload(
     others: Counter[dt.date] = Counter()
     for index, row in enumerate(rows):
         where = f"row {index}"
-        _check_keys(row, ROW_KEYS, where)
-        day = _parse_date(row["date"], f"{where} date")
+        check_keys(row, ROW_KEYS, where)
+        day = parse_date(row["date"], f"{where} date")
         if not lo <= day <= hi:
             raise ContractError(f"{where} date {day} is outside the requested window {lo}..{hi}")
         slug = row["model_permaslug"]
         if not isinstance(slug, str) or not slug:
             raise ContractError(f"{where} model_permaslug {slug!r} is not a non-empty string")
         where = f"{where} ({day}, {slug})"
-        tokens = _parse_tokens(row["total_tokens"], f"{where} total_tokens")
+        tokens = parse_tokens(row["total_tokens"], f"{where} total_tokens")
         if (day, slug) in seen:
             problem = "is a second 'other' row: more than one 'other' row" if slug == OTHER else "is a duplicate of an earlier row"
             raise ContractError(f"{where} {problem}")

@@ -7,8 +7,10 @@ from collections import Counter
 
 import pyarrow as pa
 
-from transforms.datasets.rankings_daily import FULL_DAY_ROWS
 from transforms.windows import Window
+
+FULL_DAY_ROWS = 51
+"""A complete day: the top 50 models plus the `other` row (every day of 2026-02..08 had exactly this)."""
 
 
 def day_quality(windows: list[Window], tables: list[pa.Table]) -> tuple[list[dt.date], list[dt.date]]:

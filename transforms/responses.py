@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from transforms.windows import Window
 
 RANKINGS_ENDPOINT = "rankings-daily"
+APPS_ENDPOINT = "app-rankings"
 MODELS_ENDPOINT = "models"
 
 

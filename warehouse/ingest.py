@@ -1,7 +1,8 @@
-"""The ingestion steps shared by the flows and `rebuild`: archive → normalize → (lake + load in `session`).
+"""The ingestion steps shared by the flows and `rebuild`: archive → validate → partitions (→ lake + load in
+`session`), for every dataset of `transforms.datasets` alike.
 
-`load_warehouse` is one DuckDB transaction: fact rows, restatements, the responses' windows, reference data,
-dim_model, every derived table and the run's ingest_log row commit together or not at all.
+`load_warehouse` is one DuckDB transaction: every dataset's rows, restatements, the responses' windows,
+reference data, dim_model, every derived table and the run's ingest_log row commit together or not at all.
 """
 
 from __future__ import annotations
@@ -9,13 +10,21 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from transforms.contract import ContractError, normalize_catalogue
+from transforms.contract import ContractError, normalize_catalogue, parse_timestamp
 from transforms.datasets import DATASETS
-from transforms.responses import MODELS_ENDPOINT, FetchedResponse
+from transforms.datasets.base import Page, Partition
+from transforms.responses import MODELS_ENDPOINT, RANKINGS_ENDPOINT, FetchedResponse
 from transforms.windows import utc_now
 from warehouse import db
 from warehouse.lake import Lake
-from warehouse.load import LoadStats, refresh_dim_model, replace_catalogue, replace_origin, sync_fact_from_lake
+from warehouse.load import (
+    LoadStats,
+    insert_restatements,
+    refresh_dim_model,
+    replace_catalogue,
+    replace_origin,
+    sync_from_lake,
+)
 from warehouse.materialize import materialize
 from warehouse.paths import Home
 from warehouse.raw_archive import RawArchive, RawFile
@@ -23,7 +32,7 @@ from warehouse.reference import load_origin_reference
 from warehouse.runs import LOG_COLUMNS, RunStats
 
 __all__ = ["ContractError", "archive_response", "normalize_archived", "normalize_body", "load_warehouse",
-           "log_runs", "requested"]
+           "log_runs", "page", "partitions", "requested"]
 
 
 def archive_response(home: Home, response: FetchedResponse, run_id: str) -> RawFile:
@@ -34,11 +43,7 @@ def normalize_body(raw: RawFile, body: bytes) -> pa.Table:
     """Validate one archived body by its endpoint's contract (raises `ContractError`)."""
     if raw.endpoint == MODELS_ENDPOINT:
         return normalize_catalogue(body, raw_file=raw.file_id)
-    window = raw.window
-    return DATASETS[raw.endpoint].normalize(
-        body, raw_file=raw.file_id, window_start=window.start if window else None,
-        window_end=window.end if window else None,
-    )
+    return DATASETS[raw.endpoint].normalize(body, raw_file=raw.file_id, params=raw.params)
 
 
 def normalize_archived(home: Home, raw: RawFile) -> pa.Table:
@@ -49,6 +54,24 @@ def normalize_archived(home: Home, raw: RawFile) -> pa.Table:
     except ContractError as exc:
         archive.quarantine(raw, str(exc))
         raise
+
+
+def page(raw: RawFile, rows: pa.Table) -> Page:
+    """A validated response as the dataset's `split` takes it (`meta.as_of` read back from the manifest)."""
+    return Page(dict(raw.params), rows, parse_timestamp(raw.as_of, "meta.as_of"), raw.file_id)
+
+
+def partitions(home: Home, raws: list[RawFile], tables: list[pa.Table]) -> tuple[list[Partition], list[str]]:
+    """The partitions of one dataset's validated responses (in the order of `raws`), and one line per response
+    that breaks a rule spanning pages (an app on both pages of a list): it is quarantined, its list left out."""
+    if not raws:
+        return [], []
+    dataset = DATASETS[raws[0].endpoint]
+    parts, problems = dataset.split([page(raw, rows) for raw, rows in zip(raws, tables)])
+    archive, by_id = RawArchive(home), {raw.file_id: raw for raw in raws}
+    for file_id, reason in problems:
+        archive.quarantine(by_id[file_id], reason)
+    return parts, [reason for _, reason in problems]
 
 
 def requested(raws: list[RawFile]) -> list[tuple]:
@@ -63,9 +86,17 @@ def load_warehouse(
     requested_dates: list[tuple] = (),
     catalogue: pa.Table | None = None,
     run: RunStats | None = None,
-) -> LoadStats:
-    """Sync the warehouse with the lake and rebuild what derives from it, in the caller's transaction."""
-    stats = sync_fact_from_lake(con, Lake(home))
+    restated: dict[str, list[tuple]] | None = None,
+) -> dict[str, LoadStats]:
+    """Sync the warehouse with every dataset's lake and rebuild what derives from it, in the caller's transaction.
+
+    `restated` adds restatement rows per dataset (a rebuild's, folded from raw) before the derived tables are
+    built. Returns the load of each dataset; `run` gets their sums (`dates_loaded`: rankings-daily dates
+    reloaded).
+    """
+    stats = {name: sync_from_lake(con, Lake(home, dataset)) for name, dataset in DATASETS.items()}
+    for name, rows in (restated or {}).items():
+        insert_restatements(con, DATASETS[name], rows)
     if requested_dates:
         con.executemany("INSERT OR IGNORE INTO requested_dates VALUES (?, ?)", list(requested_dates))
     replace_origin(con, load_origin_reference())
@@ -74,8 +105,12 @@ def load_warehouse(
     refresh_dim_model(con)
     materialize(con)
     if run is not None:
-        run.dates_loaded, run.inserted, run.updated = len(stats.dates), stats.inserted, stats.updated
-        run.unchanged, run.deleted, run.restatements = stats.unchanged, stats.deleted, stats.restatements
+        loads = list(stats.values())
+        run.dates_loaded = len(stats[RANKINGS_ENDPOINT].partitions)
+        run.partitions_loaded = sum(len(s.partitions) for s in loads)
+        run.inserted, run.updated = sum(s.inserted for s in loads), sum(s.updated for s in loads)
+        run.unchanged, run.deleted = sum(s.unchanged for s in loads), sum(s.deleted for s in loads)
+        run.restatements = sum(s.restatements for s in loads)
     return stats
 
 

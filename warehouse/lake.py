@@ -1,51 +1,62 @@
-"""The Parquet lake: one file per UTC date, `lake/rankings_daily/YYYY-MM-DD.parquet`.
+"""The Parquet lake: one flat file per partition of a dataset, `lake/<dataset.lake_table>/<partition>.parquet`.
 
-The file holds one date's rows from one response (`RANKINGS_SCHEMA`, `date` column included, sorted by
-permaslug); the layout has no hive keys, so pandas, polars, pyarrow and DuckDB read the folder as it is.
-A newer fetch replaces a file atomically; a fetch with the same rows and as_of leaves it (and its
-raw_file) alone, and an older snapshot never replaces a newer one. The raw archive keeps every version.
+rankings-daily: `lake/rankings_daily/YYYY-MM-DD.parquet`, one UTC day; app-rankings:
+`lake/app_rankings/<week_start>_<sort>_<category>_<subcategory>.parquet`, one list of one week (all its pages;
+a list the API answered with no rows is a file without rows). A file holds one partition's rows from one fetch
+(the dataset's schema, partition columns included, sorted by `sort_by`) and, in its schema metadata, the
+snapshot's `as_of` and raw files, so a file without rows still says what answered. The layout has no hive keys:
+pandas, polars, pyarrow and DuckDB read a folder as it is.
 
-Incremental reads: `signatures()` lists (size, mtime_ns) per date with one directory scan, no file read;
-the loader re-reads only the dates whose signature changed since it last loaded them.
+A newer fetch replaces a file atomically; a fetch with the same rows and as_of leaves it (and its raw files)
+alone, and an older snapshot never replaces a newer one (`transforms.snapshots`). The raw archive keeps every
+version. Incremental reads: `signatures()` lists (size, mtime_ns) per partition with one directory scan, no
+file read; the loader re-reads only the partitions whose signature changed since it last loaded them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Hashable
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from transforms.contract import RANKINGS_SCHEMA
+from transforms.datasets import DATASETS, Dataset
+from transforms.datasets.base import Partition
+from transforms.responses import RANKINGS_ENDPOINT
 from transforms.snapshots import STALE, UNCHANGED, verdict
 from warehouse.files import temp_path_beside
 from warehouse.paths import Home
 
 SUFFIX = ".parquet"
+META_KEY = b"tokenrank"
 
 
 @dataclass
 class LakeWrite:
-    written: list[dt.date] = field(default_factory=list)
-    unchanged: list[dt.date] = field(default_factory=list)
-    stale: list[dt.date] = field(default_factory=list)
-    """Dates whose partition already holds a newer snapshot (as_of) than the one offered."""
+    written: list[Hashable] = field(default_factory=list)
+    unchanged: list[Hashable] = field(default_factory=list)
+    stale: list[Hashable] = field(default_factory=list)
+    """Partitions that already hold a newer snapshot (as_of) than the one offered."""
 
 
 class Lake:
-    def __init__(self, home: Home):
-        self.root = home.rankings_lake
+    """One dataset's folder of the lake (rankings-daily unless `dataset` is given)."""
 
-    def partition(self, day: dt.date) -> Path:
-        return self.root / f"{day.isoformat()}{SUFFIX}"
+    def __init__(self, home: Home, dataset: Dataset | None = None):
+        self.dataset = dataset or DATASETS[RANKINGS_ENDPOINT]
+        self.root = home.lake / self.dataset.lake_table
 
-    def signatures(self) -> dict[dt.date, tuple[int, int]]:
-        """(size, mtime_ns) of every partition, keyed by date: one directory scan, no file opened."""
-        found: dict[dt.date, tuple[int, int]] = {}
+    def partition(self, key: Hashable) -> Path:
+        return self.root / f"{self.dataset.partition_name(key)}{SUFFIX}"
+
+    def signatures(self) -> dict[Hashable, tuple[int, int]]:
+        """(size, mtime_ns) of every partition, keyed by partition key: one directory scan, no file opened."""
+        found: dict[Hashable, tuple[int, int]] = {}
         try:
             entries = os.scandir(self.root)
         except FileNotFoundError:
@@ -55,45 +66,58 @@ class Lake:
                 name = entry.name
                 if name.endswith(SUFFIX) and not name.startswith("."):
                     try:
-                        day = dt.date.fromisoformat(name.removesuffix(SUFFIX))
+                        key = self.dataset.parse_partition(name.removesuffix(SUFFIX))
                     except ValueError:
                         continue
                     stat = entry.stat()
-                    found[day] = (stat.st_size, stat.st_mtime_ns)
+                    found[key] = (stat.st_size, stat.st_mtime_ns)
         return found
 
-    def dates(self) -> list[dt.date]:
+    def keys(self) -> list[Hashable]:
         return sorted(self.signatures())
 
-    def read(self, day: dt.date) -> pa.Table | None:
-        path = self.partition(day)
-        return pq.read_table(path, schema=RANKINGS_SCHEMA) if path.exists() else None
+    def dates(self) -> list[dt.date]:
+        """The partition keys of a day-partitioned dataset (rankings-daily): its dates."""
+        return self.keys()
 
-    def read_many(self, days: list[dt.date]) -> pa.Table:
-        """The rows of the given dates (missing partitions skipped), as one table."""
-        tables = [t for t in (self.read(day) for day in days) if t is not None]
-        return pa.concat_tables(tables) if tables else RANKINGS_SCHEMA.empty_table()
+    def read_partition(self, key: Hashable) -> Partition | None:
+        path = self.partition(key)
+        if not path.exists():
+            return None
+        table = pq.read_table(path)
+        meta = json.loads((table.schema.metadata or {}).get(META_KEY, b"{}"))
+        rows = table.replace_schema_metadata(None).cast(self.dataset.schema)
+        if "as_of" in meta:
+            as_of, raw_files = dt.datetime.fromisoformat(meta["as_of"]), tuple(meta["raw_files"])
+        else:  # written before partitions carried metadata: never without rows
+            as_of, raw_files = rows["as_of"][0].as_py(), tuple(dict.fromkeys(rows["raw_file"].to_pylist()))
+        return Partition(key, rows, as_of, raw_files)
+
+    def read(self, key: Hashable) -> pa.Table | None:
+        part = self.read_partition(key)
+        return None if part is None else part.rows
 
     def write(self, tables: list[pa.Table]) -> LakeWrite:
-        """Write every date in `tables` (later tables win for a date they share), by `transforms.snapshots` rules."""
+        """Write the partitions of `tables` (rows that carry their whole partition key, i.e. rankings-daily)."""
+        return self.write_partitions([part for table in tables for part in self.dataset.partitions_of(table)])
+
+    def write_partitions(self, parts: list[Partition]) -> LakeWrite:
+        """Write partitions (a later one wins over an earlier one of the same key) by `transforms.snapshots` rules."""
         result = LakeWrite()
-        by_date: dict[dt.date, pa.Table] = {}
-        for table in tables:
-            for day in pc.unique(table["date"]).to_pylist():
-                by_date[day] = table.filter(pc.equal(table["date"], pa.scalar(day, pa.date32())))
-        for day, rows in sorted(by_date.items()):
-            rows = rows.sort_by("model_permaslug")
-            outcome = verdict(self.read(day), rows)
+        latest = {part.key: part for part in parts}
+        for key in sorted(latest):
+            part = latest[key]
+            outcome = verdict(self.read_partition(key), part)
             if outcome == UNCHANGED:
-                result.unchanged.append(day)
+                result.unchanged.append(key)
                 continue
             if outcome == STALE:
-                result.stale.append(day)
+                result.stale.append(key)
                 continue
-            path = self.partition(day)
+            meta = {"as_of": part.as_of.isoformat(), "raw_files": list(part.raw_files)}
+            path = self.partition(key)
             tmp = temp_path_beside(path)
-            pq.write_table(rows, tmp)
+            pq.write_table(part.rows.replace_schema_metadata({META_KEY: json.dumps(meta).encode()}), tmp)
             tmp.replace(path)
-            result.written.append(day)
+            result.written.append(key)
         return result
-

@@ -1,25 +1,32 @@
 """Loading the warehouse from the lake and the reference data, in the caller's transaction.
 
-Merge rule (delete-insert by date): a date is reloaded when its lake partition came from a different raw
-file than the rows the warehouse holds (only partitions whose file changed are read), so a crash between the lake write and the load is repaired by the
-next run. Every value a reload changes is recorded in `restatements`.
+Merge rule (delete-insert by partition, for every dataset alike): a partition is reloaded when its lake file
+came from other raw files than the ones the warehouse loaded (only partitions whose file changed are read), so
+a crash between the lake write and the load is repaired by the next run. Every compared value a reload
+changes is recorded in the dataset's restatements table (`transforms.snapshots.compare`, the rule the
+rebuild folds by too).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Hashable
 
 import duckdb
 import pyarrow as pa
 
+from transforms.datasets.base import Dataset, Partition
 from transforms.slugs import catalogue_names, display_name
+from transforms.snapshots import compare
+from warehouse import db
 from warehouse.lake import Lake
 
 
 @dataclass
 class LoadStats:
-    dates: list[dt.date] = field(default_factory=list)
+    partitions: list[Hashable] = field(default_factory=list)
+    """Partitions reloaded (dates for rankings-daily)."""
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -27,79 +34,93 @@ class LoadStats:
     restatements: int = 0
 
 
-def sync_fact_from_lake(con: duckdb.DuckDBPyConnection, lake: Lake) -> LoadStats:
-    """Make `fact_model_daily` equal the lake for every date whose partition changed.
+def sync_from_lake(con: duckdb.DuckDBPyConnection, lake: Lake) -> LoadStats:
+    """Make the dataset's table equal the lake for every partition whose file changed.
 
-    Only partitions whose file signature differs from the one recorded in `lake_files` are read, so the
-    cost follows the new days, not the history; among those, a date reloads when its raw_file differs.
+    Only partitions whose file signature differs from the one recorded in `lake_partitions` are read, so the
+    cost follows the new partitions, not the history; among those, a partition reloads when its raw files
+    differ from the ones loaded. `lake_partitions` records every partition read (rows 0: answered empty).
     """
+    ds = lake.dataset
     stats = LoadStats()
     signatures = lake.signatures()
-    known = dict(con.execute("SELECT date, [size, mtime_ns] FROM lake_files").fetchall())
-    touched = sorted(day for day, sig in signatures.items() if known.get(day) != list(sig))
+    known = {name: (size, mtime, list(raw_files), as_of) for name, size, mtime, raw_files, as_of in con.execute(
+        "SELECT partition, size, mtime_ns, raw_files, as_of FROM lake_partitions WHERE dataset = ?", [ds.name]
+    ).fetchall()}
+    touched = sorted(key for key, sig in signatures.items()
+                     if known.get(ds.partition_name(key), (None, None))[:2] != sig)
     if not touched:
         return stats
-    con.register("lake_arrow", lake.read_many(touched))
-    con.execute("CREATE OR REPLACE TEMP TABLE lake_rows AS SELECT * FROM lake_arrow")
-    con.unregister("lake_arrow")
-    con.executemany("INSERT OR REPLACE INTO lake_files VALUES (?, ?, ?)",
-                    [[day, *signatures[day]] for day in touched])
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE changed_dates AS
-        WITH lake_files AS (SELECT DISTINCT date, raw_file FROM lake_rows),
-             fact_files AS (SELECT DISTINCT date, raw_file FROM fact_model_daily
-                            WHERE date IN (SELECT date FROM lake_rows))
-        SELECT date FROM lake_files EXCEPT SELECT date FROM fact_files
-        UNION
-        SELECT l.date FROM lake_files l JOIN fact_files f USING (date) WHERE l.raw_file <> f.raw_file
-        """
-    )
-    stats.dates = [d for (d,) in con.execute("SELECT date FROM changed_dates ORDER BY date").fetchall()]
-    if not stats.dates:
-        return stats
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE row_changes AS
-        WITH old AS (SELECT * FROM fact_model_daily WHERE date IN (SELECT date FROM changed_dates)),
-             new AS (SELECT * FROM lake_rows WHERE date IN (SELECT date FROM changed_dates)),
-             old_days AS (SELECT DISTINCT date, as_of, raw_file FROM old),
-             new_days AS (SELECT DISTINCT date, as_of, raw_file FROM new)
-        SELECT coalesce(n.date, o.date) AS date,
-               coalesce(n.model_permaslug, o.model_permaslug) AS model_permaslug,
-               o.total_tokens AS old_tokens, n.total_tokens AS new_tokens,
-               od.as_of AS old_as_of, nd.as_of AS new_as_of,
-               od.raw_file AS old_raw_file, nd.raw_file AS new_raw_file,
-               od.date IS NOT NULL AS date_was_loaded
-        FROM new n FULL JOIN old o USING (date, model_permaslug)
-        LEFT JOIN old_days od ON od.date = coalesce(n.date, o.date)
-        LEFT JOIN new_days nd ON nd.date = coalesce(n.date, o.date)
-        """
-    )
-    stats.inserted, stats.updated, stats.unchanged, stats.deleted = con.execute(
-        """
-        SELECT count(*) FILTER (old_tokens IS NULL),
-               count(*) FILTER (old_tokens IS NOT NULL AND new_tokens IS NOT NULL AND old_tokens <> new_tokens),
-               count(*) FILTER (old_tokens = new_tokens),
-               count(*) FILTER (new_tokens IS NULL)
-        FROM row_changes
-        """
-    ).fetchone()
-    stats.restatements = con.execute(
-        """
-        INSERT INTO restatements
-        SELECT date, model_permaslug, old_tokens, new_tokens, old_as_of, new_as_of, old_raw_file, new_raw_file
-        FROM row_changes
-        WHERE date_was_loaded AND old_tokens IS DISTINCT FROM new_tokens
-        ORDER BY date, model_permaslug
-        """
-    ).fetchone()[0]
-    con.execute("DELETE FROM fact_model_daily WHERE date IN (SELECT date FROM changed_dates)")
-    con.execute(
-        "INSERT INTO fact_model_daily BY NAME "
-        "SELECT * FROM lake_rows WHERE date IN (SELECT date FROM changed_dates) ORDER BY date, model_permaslug"
-    )
+    parts = {key: lake.read_partition(key) for key in touched}
+    held = _held_rows(con, ds, touched)
+    changed: list[Hashable] = []
+    for key in touched:
+        part, name = parts[key], ds.partition_name(key)
+        old_rows = held.get(key, [])
+        if name in known:
+            old_files, old_as_of = known[name][2], known[name][3]
+        else:  # loaded before partitions were recorded
+            old_files = sorted({row["raw_file"] for row in old_rows})
+            old_as_of = max((row["as_of"] for row in old_rows), default=None)
+        if sorted(old_files) == sorted(part.raw_files):
+            continue
+        changed.append(key)
+        diff = compare(ds, key, old_rows, part.rows.to_pylist(), (old_as_of, old_files[0] if old_files else None),
+                       (part.as_of, part.raw_files[0]))
+        stats.inserted, stats.updated = stats.inserted + diff.inserted, stats.updated + diff.updated
+        stats.unchanged, stats.deleted = stats.unchanged + diff.unchanged, stats.deleted + diff.deleted
+        if name in known or old_rows:  # the partition was loaded before: what changed is restated
+            insert_restatements(con, ds, diff.restated)
+            stats.restatements += len(diff.restated)
+    stats.partitions = changed
+    if changed:
+        _replace_partitions(con, ds, [parts[key] for key in changed])
+    db.insert_rows(con, "lake_partitions", [
+        [ds.name, ds.partition_name(key), parts[key].rows.num_rows, parts[key].as_of, list(parts[key].raw_files),
+         *signatures[key]] for key in touched], replace=True)
     return stats
+
+
+def _keys_table(ds: Dataset, keys: list[Hashable]) -> pa.Table:
+    values = [ds.key_values(key) for key in keys]
+    return pa.table({column: pa.array([v[i] for v in values], ds.schema.field(column).type)
+                     for i, column in enumerate(ds.partition_by)})
+
+
+def _on(ds: Dataset, left: str, right: str) -> str:
+    return " AND ".join(f"{left}.{c} = {right}.{c}" for c in ds.partition_by)
+
+
+def _held_rows(con: duckdb.DuckDBPyConnection, ds: Dataset, keys: list[Hashable]) -> dict[Hashable, list[dict]]:
+    """The warehouse's rows of the given partitions, grouped by partition key."""
+    con.register("partition_keys", _keys_table(ds, keys))
+    try:
+        cursor = con.execute(f"SELECT t.* FROM {ds.table} AS t JOIN partition_keys AS k ON {_on(ds, 't', 'k')}")
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, values)) for values in cursor.fetchall()]
+    finally:
+        con.unregister("partition_keys")
+    grouped: dict[Hashable, list[dict]] = defaultdict(list)
+    for row in rows:
+        values = tuple(row[c] for c in ds.partition_by)
+        grouped[values if len(values) > 1 else values[0]].append(row)
+    return grouped
+
+
+def insert_restatements(con: duckdb.DuckDBPyConnection, ds: Dataset, rows: list[tuple]) -> None:
+    """Append restatement rows (`transforms.snapshots.compare` tuples) to the dataset's restatements table."""
+    db.insert_rows(con, ds.restatements_table, rows)
+
+
+def _replace_partitions(con: duckdb.DuckDBPyConnection, ds: Dataset, parts: list[Partition]) -> None:
+    con.register("partition_keys", _keys_table(ds, [part.key for part in parts]))
+    con.register("partition_rows", pa.concat_tables([part.rows for part in parts]))
+    try:
+        con.execute(f"DELETE FROM {ds.table} USING partition_keys AS k WHERE {_on(ds, ds.table, 'k')}")
+        con.execute(f"INSERT INTO {ds.table} BY NAME SELECT * FROM partition_rows ORDER BY {', '.join(ds.key)}")
+    finally:
+        con.unregister("partition_keys")
+        con.unregister("partition_rows")
 
 
 def replace_origin(con: duckdb.DuckDBPyConnection, origin: pa.Table) -> None:

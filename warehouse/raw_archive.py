@@ -7,7 +7,8 @@ Layout under `$TOKENRANK_HOME/raw/`:
     runs/<run_id>.json                              journal: one record per run (its `ingest_log` row)
 
 A re-fetch is a new file. The manifest holds the query without the API key (sources never put it there).
-The body is the truth: its file name alone (endpoint, window, fetch time, sha256 prefix) identifies it, so
+The body is the truth: its file name alone (endpoint, window, the dataset's tag for the rest of the query —
+e.g. `popular.coding.cli-agent.0.100` for app-rankings —, fetch time, sha256 prefix) identifies it, so
 `recover` rebuilds a lost manifest record from the body and its name.
 """
 
@@ -22,10 +23,10 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from transforms.responses import FetchedResponse
-
-from transforms.windows import Window
 from transforms.contract import peek_meta
+from transforms.datasets import DATASETS
+from transforms.responses import FetchedResponse
+from transforms.windows import Window
 from warehouse.files import create_atomic, write_atomic
 from warehouse.paths import Home
 
@@ -68,7 +69,7 @@ JOURNAL_VERSION = 2
 
 _NAME = re.compile(
     r"^(?P<endpoint>[a-z-]+?)(?:_(?P<start>\d{4}-\d{2}-\d{2})_(?P<end>\d{4}-\d{2}-\d{2}))?"
-    r"_(?P<stamp>\d{8}T\d{12}Z)_(?P<sha>[0-9a-f]{10})$"
+    r"(?:_(?P<tag>[a-z0-9.-]*\.[a-z0-9.-]*))?_(?P<stamp>\d{8}T\d{12}Z)_(?P<sha>[0-9a-f]{10})$"
 )
 
 
@@ -87,7 +88,9 @@ class RawArchive:
         sha = hashlib.sha256(response.body).hexdigest()
         stamp = response.fetched_at.strftime("%Y%m%dT%H%M%S%fZ")
         span = "_".join(response.params[k] for k in ("start_date", "end_date") if k in response.params)
-        file_id = "_".join(part for part in (response.endpoint, span, stamp, sha[:10]) if part)
+        dataset = DATASETS.get(response.endpoint)
+        tag = dataset.file_tag(response.params) if dataset else ""
+        file_id = "_".join(part for part in (response.endpoint, span, tag, stamp, sha[:10]) if part)
         folder = Path(response.endpoint) / response.fetched_at.strftime("%Y/%m")
         as_of, rows = peek_meta(response.body)
         record = RawFile(
@@ -163,7 +166,9 @@ class RawArchive:
             body = gzip.decompress(body_path.read_bytes())
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise UnreadableFile(f"{body_path}: not a readable gzip file ({exc})") from None
-        params = {"start_date": match["start"], "end_date": match["end"]} if match["start"] else {}
+        window = Window(dt.date.fromisoformat(match["start"]), dt.date.fromisoformat(match["end"])) if match["start"] else None
+        dataset = DATASETS.get(match["endpoint"])
+        params = dataset.params_from_tag(window, match["tag"]) if dataset else {}
         stamp = dt.datetime.strptime(match["stamp"], "%Y%m%dT%H%M%S%fZ")
         as_of, rows = peek_meta(body)
         return RawFile(

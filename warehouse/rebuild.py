@@ -1,13 +1,15 @@
 """Recreate the lake and the warehouse from the raw archive alone, in one pass over it.
 
-The bodies are the truth: every archived body (its manifest, or its file name when the manifest is lost) is
-validated once, its days are applied in fetch order by the same rules as incremental loads
-(`transforms.snapshots`), so the held rows and every restatement come out as they did run by run; the run
-history (`ingest_log`) comes from the run journals. Cost follows the archive's size, not the number of runs.
+The bodies are the truth: every archived body of every dataset (its manifest, or its file name when the
+manifest is lost) is validated once, split into partitions as a run splits its responses (`Dataset.split`) and
+applied in fetch order by the same rules as incremental loads (`transforms.snapshots`), so the held rows and
+every restatement come out as they did run by run; the run history (`ingest_log`) comes from the run journals.
+Cost follows the archive's size, not the number of runs.
 
 Built in a staging folder `.rebuild-*` and swapped in (lake, then warehouse) through an intent file, so a
 rebuild killed mid-swap is finished by the next writer; a rebuild that would hold fewer dates than the
-current warehouse is refused unless `allow_loss` (a body that cannot be read is reported, by file).
+current warehouse (for any dataset) is refused unless `allow_loss` (a body that cannot be read is reported, by
+file).
 """
 
 from __future__ import annotations
@@ -21,16 +23,16 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from transforms.contract import ContractError
-from transforms.responses import MODELS_ENDPOINT, RANKINGS_ENDPOINT
+from transforms.datasets import DATASETS, Dataset
+from transforms.responses import MODELS_ENDPOINT
 from transforms.snapshots import fold
 from transforms.windows import utc_now
 from warehouse import db
 from warehouse.failpoints import failpoint
 from warehouse.files import write_atomic
-from warehouse.ingest import finished, load_warehouse, log_runs, normalize_body, requested
+from warehouse.ingest import finished, load_warehouse, log_runs, normalize_body, page, requested
 from warehouse.lake import Lake
 from warehouse.paths import Home
 from warehouse.raw_archive import RawArchive
@@ -61,17 +63,24 @@ def rebuild(home: Home, *, allow_loss: bool = False, progress=lambda done, total
     finish_interrupted_swap(home)
     started = utc_now()
     archive = RawArchive(home)
-    rankings, problems = archive.bodies(RANKINGS_ENDPOINT)
+    bodies = {name: archive.bodies(name) for name in DATASETS}
+    problems = [problem for _, found in bodies.values() for problem in found]
     models, more = archive.bodies(MODELS_ENDPOINT)
     problems += more
-    days, good = [], []
-    for done, raw in enumerate(rankings, start=1):
-        table = _read(archive, raw, problems)
-        if table is not None:
-            good.append(raw)
-            days.extend(_split_days(table))
-        progress(done, len(rankings))
-    held, restated = fold(days)
+    total, done = sum(len(raws) for raws, _ in bodies.values()), 0
+    held, restated, good = {}, {}, []
+    for name, (raws, _) in bodies.items():
+        pages = []
+        for raw in raws:
+            table = _read(archive, raw, problems)
+            if table is not None:
+                good.append(raw)
+                pages.append(page(raw, table))
+            done += 1
+            progress(done, total)
+        parts, broken = DATASETS[name].split(pages)
+        problems += [f"{archive.root / _path(raws, file_id)}: breaks the contract ({reason})" for file_id, reason in broken]
+        held[name], restated[name] = fold(DATASETS[name], parts)
     catalogue = None
     for raw in reversed(models):
         catalogue = _read(archive, raw, problems)
@@ -83,26 +92,28 @@ def rebuild(home: Home, *, allow_loss: bool = False, progress=lambda done, total
     staging = home.root / f"{STAGING_PREFIX}{uuid.uuid4().hex[:8]}"
     target = Home(home.root, out=staging)
     try:
-        Lake(target).write(list(held.values()))
+        for name, parts in held.items():
+            Lake(target, DATASETS[name]).write_partitions(list(parts.values()))
         con = db.connect(target.warehouse)
         try:
             with db.transaction(con):
-                load_warehouse(con, target, requested_dates=requested(good), catalogue=catalogue)
-                if restated:
-                    con.executemany("INSERT INTO restatements VALUES (?, ?, ?, ?, ?, ?, ?, ?)", restated)
+                load_warehouse(con, target, requested_dates=requested(good), catalogue=catalogue, restated=restated)
                 history = {row["run_id"]: [row.get(c) for c in LOG_COLUMNS] for row in _old_history(home)}
                 history.update({row["run_id"]: [row.get(c) for c in LOG_COLUMNS] for row in journals})
                 run = RunStats(f"rebuild-{uuid.uuid4().hex[:12]}", "rebuild", "raw archive", started_at=started,
                                raw_files=[])
                 log_runs(con, list(history.values()) + [finished(run, "success").log_row()])
             fact_rows, dates = con.execute("SELECT count(*), count(DISTINCT date) FROM fact_model_daily").fetchone()
+            rebuilt = {name: _partitions(con, ds) for name, ds in DATASETS.items()}
         finally:
             con.close()
         failpoint("rebuild-staged")
-        current = _current_dates(home)
-        if dates < current and not allow_loss:
+        current = _current_partitions(home)
+        lost = [name for name, count in current.items() if rebuilt[name] < count]
+        if lost and not allow_loss:
+            what = ", ".join(f"{rebuilt[name]} {name} partitions, the current warehouse {current[name]}" for name in lost)
             raise RebuildRefused(
-                f"the rebuild would hold {dates} dates, the current warehouse {current}"
+                f"the rebuild would hold {what}"
                 + (f" ({len(problems)} raw files could not be read: {problems[0]}{' …' if len(problems) > 1 else ''})"
                    if problems else "")
                 + "; nothing was changed (use --allow-loss to swap it in anyway)"
@@ -154,9 +165,14 @@ def _read(archive: RawArchive, raw, problems: list[str]) -> pa.Table | None:
     return None
 
 
-def _split_days(table: pa.Table) -> list[pa.Table]:
-    return [table.filter(pc.equal(table["date"], pa.scalar(day, pa.date32()))).sort_by("model_permaslug")
-            for day in sorted(pc.unique(table["date"]).to_pylist())]
+def _path(raws, file_id: str) -> str:
+    return next(raw.path for raw in raws if raw.file_id == file_id)
+
+
+def _partitions(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> int:
+    """Partitions of `dataset` with rows in its table."""
+    return con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(dataset.partition_by)} FROM {dataset.table})"
+                       ).fetchone()[0]
 
 
 def _old_history(home: Home) -> list[dict]:
@@ -175,17 +191,22 @@ def _old_history(home: Home) -> list[dict]:
         con.close()
 
 
-def _current_dates(home: Home) -> int:
-    """Dates the current warehouse holds, or 0 when it cannot be read (then the rebuild is the repair)."""
+def _current_partitions(home: Home) -> dict[str, int]:
+    """Partitions with rows the current warehouse holds per dataset; 0 when it cannot be read (then the rebuild
+    is the repair)."""
+    counts = dict.fromkeys(DATASETS, 0)
     if not home.warehouse.exists():
-        return 0
+        return counts
     try:
         con = duckdb.connect(str(home.warehouse), read_only=True)
     except (duckdb.Error, OSError):
-        return 0
+        return counts
     try:
-        return con.execute("SELECT count(DISTINCT date) FROM fact_model_daily").fetchone()[0]
-    except duckdb.Error:
-        return 0
+        for name, dataset in DATASETS.items():
+            try:
+                counts[name] = _partitions(con, dataset)
+            except duckdb.Error:
+                pass
+        return counts
     finally:
         con.close()

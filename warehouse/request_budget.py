@@ -70,6 +70,18 @@ def record(usage: Usage, now: float, count: int = 1) -> Usage:
     return Usage(days=days, recent=recent)
 
 
+def days_needed(requests: int, left_today: int, per_day: int) -> int | None:
+    """UTC days `requests` take when `left_today` of today's budget remain and each later day allows `per_day`:
+    0 for none, 1 when today suffices (pure). None when the daily budget is 0 and today's is spent."""
+    if requests <= 0:
+        return 0
+    if requests <= left_today:
+        return 1
+    if per_day <= 0:
+        return None
+    return (1 if left_today else 0) + -(-(requests - left_today) // per_day)
+
+
 def utc_day(unix_seconds: float) -> str:
     return dt.datetime.fromtimestamp(unix_seconds, dt.timezone.utc).date().isoformat()
 

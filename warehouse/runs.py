@@ -8,17 +8,22 @@ from dataclasses import asdict, dataclass, field
 from transforms.windows import utc_now
 
 LOG_COLUMNS = ("run_id", "flow", "source", "window_start", "window_end", "started_at", "finished_at", "raw_files",
-               "rows_inserted", "rows_updated", "rows_unchanged", "rows_deleted", "restatements", "status", "error")
+               "rows_inserted", "rows_updated", "rows_unchanged", "rows_deleted", "restatements", "status", "error",
+               "dataset")
 """`ingest_log`'s columns, in table order."""
 
 
 @dataclass
 class RunStats:
-    """A pipeline run (weekly, backfill, rebuild): identity, what it fetched and what it changed.
+    """A pipeline run (weekly, backfill, rebuild) of one dataset: identity, what it fetched and what it changed.
 
-    Row counts are fact rows of the warehouse: `inserted`/`updated`/`deleted` in the dates it reloaded, and
-    `unchanged` the fetched rows it already held as they are; `lake_*` count date partitions; `empty_dates` are requested dates the API returned no rows for,
-    `short_dates` dates with fewer than 51 rows or no `other` row.
+    Row counts are fact rows of the warehouse (`inserted`/`updated`/`unchanged`/`deleted` in the partitions it
+    reloaded, every dataset's); `lake_*` count partitions; `dates_loaded` counts rankings-daily dates reloaded,
+    `partitions_loaded` partitions of any dataset. `empty_dates` are requested rankings-daily dates the API
+    returned no rows for, `short_dates` dates with fewer than 51 rows or no `other` row; `empty_partitions`
+    app-rankings lists answered with no rows (recorded, valid). `requests_planned` counts the planned requests
+    (follow-up pages included once known); when the budget stopped the run, `requests_left` of them remain,
+    `days_left` days of the daily budget at the current limit.
     """
 
     run_id: str
@@ -26,6 +31,7 @@ class RunStats:
     source: str
     window_start: dt.date | None = None
     window_end: dt.date | None = None
+    dataset: str | None = None
     started_at: dt.datetime = field(default_factory=utc_now)
     finished_at: dt.datetime | None = None
     requests: int = 0
@@ -34,6 +40,7 @@ class RunStats:
     lake_unchanged: int = 0
     lake_stale: int = 0
     dates_loaded: int = 0
+    partitions_loaded: int = 0
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -41,10 +48,17 @@ class RunStats:
     restatements: int = 0
     empty_dates: list[dt.date] = field(default_factory=list)
     short_dates: list[dt.date] = field(default_factory=list)
+    empty_partitions: list[str] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)
+    """Responses a backfill quarantined (one line each) while loading the rest; they are planned again."""
     notes: list[str] = field(default_factory=list)
     windows: list[str] = field(default_factory=list)
-    """The request windows planned (`YYYY-MM-DD..YYYY-MM-DD`); `windows_done` those fetched."""
+    """The requests planned, by label (rankings-daily: the window `YYYY-MM-DD..YYYY-MM-DD`); `windows_done`
+    those fetched."""
     windows_done: list[str] = field(default_factory=list)
+    requests_planned: int = 0
+    requests_left: int = 0
+    days_left: int | None = None
     stopped_by_budget: bool = False
     resume_command: str | None = None
     report: str | None = None
@@ -55,7 +69,7 @@ class RunStats:
         """The run's `ingest_log` row, in `LOG_COLUMNS` order."""
         return [self.run_id, self.flow, self.source, self.window_start, self.window_end, self.started_at,
                 self.finished_at, list(self.raw_files), self.inserted, self.updated, self.unchanged, self.deleted,
-                self.restatements, self.status, self.error]
+                self.restatements, self.status, self.error, self.dataset]
 
     def journal(self) -> dict:
         """The log row as JSON-ready values (ISO dates and times)."""

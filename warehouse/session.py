@@ -5,6 +5,9 @@
     one transaction (facts, restatements, reference, derived tables, the run's ingest_log row) → run journal
     → publish the read-only copy
 
+`rebuild_home` and `migrate_home` are the same lock → write → publish sequence for `tokenrank rebuild` and
+`tokenrank migrate`.
+
 Every step is idempotent and the next session repairs whatever a crash left: partitions written to the lake
 but not loaded are loaded (the loader reads every partition whose file changed), and the copy is published
 again. A failed run changes nothing but its own ingest_log row and journal.
@@ -14,28 +17,34 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from transforms.datasets import DATASETS
+from transforms.datasets.base import Partition
 from warehouse import db, published
 from warehouse.failpoints import failpoint
-from warehouse.home import HomeMismatch, claim
+from warehouse.home import HomeMismatch, claim, migrate
 from warehouse.ingest import finished, load_warehouse, log_runs, requested
 from warehouse.lake import Lake
 from warehouse.paths import Home
 from warehouse.raw_archive import RawArchive, RawFile
-from warehouse.rebuild import finish_interrupted_swap
+from warehouse.rebuild import RebuildResult, finish_interrupted_swap, rebuild
 from warehouse.runs import RunStats
 from warehouse.writer_lock import WriterBusy, writer_lock
 
 
 def commit_run(
-    home: Home, run: RunStats, *, tables: list[pa.Table] = (), raws: list[RawFile] = (),
-    catalogue: pa.Table | None = None,
+    home: Home, run: RunStats, *, tables: list[pa.Table] = (), partitions: dict[str, list[Partition]] | None = None,
+    raws: list[RawFile] = (), catalogue: pa.Table | None = None,
 ) -> RunStats:
-    """Write a run's validated tables and load them (or, with none, repair and refresh): see the module doc."""
+    """Write a run's partitions (per dataset name) and load them (or, with none, repair and refresh): see the
+    module doc. `tables` are rankings-daily rows, split into their dates."""
     with writer_lock(home):
         run.notes += prepare(home, run.source)
         published.ensure_published(home)  # readers never open the warehouse: give them a copy before any write
-        lake = Lake(home).write(list(tables))
-        run.lake_written, run.lake_unchanged, run.lake_stale = len(lake.written), len(lake.unchanged), len(lake.stale)
+        writes = [Lake(home).write(list(tables))]
+        writes += [Lake(home, DATASETS[name]).write_partitions(parts) for name, parts in (partitions or {}).items()]
+        run.lake_written = sum(len(w.written) for w in writes)
+        run.lake_unchanged = sum(len(w.unchanged) for w in writes)
+        run.lake_stale = sum(len(w.stale) for w in writes)
         failpoint("after-lake")
         con = db.connect(home.warehouse)
         try:
@@ -43,7 +52,9 @@ def commit_run(
                 load_warehouse(con, home, requested_dates=requested(list(raws)), catalogue=catalogue, run=run)
                 # rows fetched that the warehouse already held as they are (reloaded or not), so the lake's and the
                 # warehouse's "unchanged" tell the same story
-                run.unchanged = max(sum(t.num_rows for t in tables) - run.inserted - run.updated, 0)
+                fetched = sum(t.num_rows for t in tables) + sum(
+                    part.rows.num_rows for parts in (partitions or {}).values() for part in parts)
+                run.unchanged = max(fetched - run.inserted - run.updated, 0)
                 log_runs(con, [finished(run, "success").log_row()])
         finally:
             con.close()
@@ -53,6 +64,20 @@ def commit_run(
         published.publish(home)
         failpoint("after-publish")
     return run
+
+
+def rebuild_home(home: Home, *, allow_loss: bool = False, progress=lambda done, total: None) -> RebuildResult:
+    """Recreate lake and warehouse from raw/ (`warehouse.rebuild`) under the writer lock, then publish."""
+    with writer_lock(home):
+        result = rebuild(home, allow_loss=allow_loss, progress=progress)
+        published.publish(home)
+    return result
+
+
+def migrate_home(home: Home) -> list[str]:
+    """Bring a home to the current layout under the writer lock; what was done, one line each."""
+    with writer_lock(home):
+        return migrate(home)
 
 
 def prepare(home: Home, source: str) -> list[str]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
+from transforms.datasets.base import Request
 from transforms.responses import FetchedResponse
 from transforms.windows import Window
+
 
 class RankingsSource(Protocol):
     """What the flows need from a source. Implementations: `openrouter.OpenRouterClient`, `demo.DemoSource`."""
@@ -17,6 +19,9 @@ class RankingsSource(Protocol):
 
     def last_complete_day(self) -> dt.date:
         """The most recent UTC day the source has finished publishing."""
+
+    def fetch(self, request: Request) -> FetchedResponse:
+        """GET one planned Data API request (any dataset); raises `SourceError` when it cannot."""
 
     def fetch_rankings(self, window: Window) -> FetchedResponse:
         """GET rankings-daily for one window; raises `SourceError` when it cannot."""

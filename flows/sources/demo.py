@@ -1,4 +1,5 @@
-"""The demo source: serves the synthetic dataset of `demo_dataset` through the `RankingsSource` interface.
+"""The demo source: serves the synthetic datasets of `demo_dataset` (rankings-daily, /models) and `demo_apps`
+(app-rankings) through the `RankingsSource` interface.
 
 No HTTP at all. Bodies are JSON bytes shaped exactly like the live API's, so they travel the same
 archive -> contract -> lake path as live responses; `synthetic = True` marks everything built from them.
@@ -9,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from transforms.responses import MODELS_ENDPOINT, RANKINGS_ENDPOINT, FetchedResponse
-
-from transforms.windows import Window, utc_now
+from flows.sources.demo_apps import app_rankings_payload
 from flows.sources.demo_dataset import DEMO_LAST_DAY, models_payload, rankings_payload
+from transforms.datasets.base import Request
+from transforms.datasets.rankings_daily import request as rankings_request
+from transforms.responses import APPS_ENDPOINT, MODELS_ENDPOINT, RANKINGS_ENDPOINT, FetchedResponse
+from transforms.windows import Window, utc_now
 
 
 def _json_bytes(payload: dict) -> bytes:
@@ -20,7 +23,7 @@ def _json_bytes(payload: dict) -> bytes:
 
 
 class DemoSource:
-    """A `RankingsSource` over synthetic data for 2025-10-06 .. 2026-04-05 (see `demo_dataset`)."""
+    """A `RankingsSource` over synthetic data for 2025-10-06 .. 2026-04-05 (see `demo_dataset`, `demo_apps`)."""
 
     name = "demo (synthetic)"
     synthetic = True
@@ -28,14 +31,18 @@ class DemoSource:
     def last_complete_day(self) -> dt.date:
         return DEMO_LAST_DAY
 
+    def fetch(self, request: Request) -> FetchedResponse:
+        if request.endpoint == RANKINGS_ENDPOINT:
+            body = rankings_payload(request.window.start, request.window.end)
+        elif request.endpoint == APPS_ENDPOINT:
+            body = app_rankings_payload(request.query)
+        else:
+            raise ValueError(f"the demo has no {request.endpoint} data")
+        return FetchedResponse(endpoint=request.endpoint, params=request.query, body=_json_bytes(body),
+                               fetched_at=utc_now(), window=request.window)
+
     def fetch_rankings(self, window: Window) -> FetchedResponse:
-        return FetchedResponse(
-            endpoint=RANKINGS_ENDPOINT,
-            params={"start_date": window.start.isoformat(), "end_date": window.end.isoformat()},
-            body=_json_bytes(rankings_payload(window.start, window.end)),
-            fetched_at=utc_now(),
-            window=window,
-        )
+        return self.fetch(rankings_request(window))
 
     def fetch_models(self) -> FetchedResponse:
         return FetchedResponse(

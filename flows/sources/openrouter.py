@@ -1,8 +1,9 @@
 """The live OpenRouter Data API client: the only code in tokenrank that speaks HTTP.
 
 Contract (see docs/openrouter-data-api.md in ../shared):
-- `fetch_rankings(window)` GETs `{base}/datasets/rankings-daily?start_date=..&end_date=..` with the key as a
-  Bearer token; `fetch_models()` GETs the public `{base}/models` without it. A 200 body is returned verbatim
+- `fetch(request)` GETs a planned request of any dataset (`{base}/<dataset.path>?<query>`, e.g.
+  `datasets/app-rankings?start_date=..&end_date=..&sort=..&limit=..&offset=..`) with the key as a Bearer token;
+  `fetch_rankings(window)` is the rankings-daily one; `fetch_models()` GETs the public `{base}/models` without it. A 200 body is returned verbatim
   (bytes, unparsed) so a malformed 200 reaches downstream validation and is quarantined there.
 - `timeout` bounds each attempt from its start to the body's last byte, not only the gap between bytes: a
   server that drips its body is cut off at that deadline and the attempt counts as a timeout. (Connecting and
@@ -12,7 +13,9 @@ Contract (see docs/openrouter-data-api.md in ../shared):
   one-line `SourceError` naming what failed.
 - Every Data API attempt (retries included) is charged to `limiter` (the account's shared per-minute pacing and
   daily budget, `warehouse.request_budget.RequestBudget`) before it is sent; without one, a per-process pacer keeps
-  at most `max_requests_per_minute` starts in any rolling 60 s. `BudgetSpent` from the limiter ends the request.
+  at most `max_requests_per_minute` starts in any rolling 60 s. `BudgetSpent` from the limiter ends the request;
+  so does a 429 whose `Retry-After` exceeds `backoff_max` (the account's daily limit, spent elsewhere): it
+  raises `ServerBudgetSpent`, both a `SourceError` and a `BudgetSpent`.
 - The API key never appears in logs, exception text, `repr` or return values: a 200 body that echoes it is
   returned with every occurrence replaced by `[redacted]`, flagged `redacted` with the original's sha256.
 """
@@ -41,10 +44,12 @@ from tenacity import (
 )
 
 from flows.sources.base import SourceError
-
-from transforms.responses import MODELS_ENDPOINT, RANKINGS_ENDPOINT, FetchedResponse
-
+from transforms.datasets import DATASETS
+from transforms.datasets.base import Request
+from transforms.datasets.rankings_daily import request as rankings_request
+from transforms.responses import MODELS_ENDPOINT, FetchedResponse
 from transforms.windows import Window, utc_now
+from warehouse.request_budget import BudgetSpent
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 USER_AGENT = "tokenrank/0.1 (+https://openrouter.ai/rankings)"
@@ -55,13 +60,18 @@ REDACTED = "[redacted]"
 log = logging.getLogger("tokenrank.source")
 
 
+class ServerBudgetSpent(SourceError, BudgetSpent):
+    """The API answered 429 with a `Retry-After` beyond `backoff_max`: the account's limit is spent for now."""
+
+
 class _Retryable(Exception):
     """One failed attempt that may succeed if repeated; `reason` is a short, key-free phrase."""
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, retry_after: float | None = None, status: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        self.status = status
 
 
 class _DeadlinePassed(Exception):
@@ -191,7 +201,8 @@ class OpenRouterClient:
         self._backoff = wait_exponential_jitter(multiplier=backoff_base, max=backoff_max, jitter=backoff_base)
         self._sleep = sleep
         self._pacer = _Pacer(max_requests_per_minute, RATE_PERIOD_SECONDS, clock, sleep)
-        self._limiter = limiter
+        self.limiter = limiter
+        """The account's shared limiter (`RequestBudget`), or None."""
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
         self.requests_made = 0
@@ -226,17 +237,20 @@ class OpenRouterClient:
         """Yesterday in UTC: OpenRouter publishes a day once it has ended."""
         return dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
 
+    def fetch(self, request: Request) -> FetchedResponse:
+        return self._get(request.endpoint, DATASETS[request.endpoint].path, request.query, window=request.window,
+                         authenticated=True, what=request.what)
+
     def fetch_rankings(self, window: Window) -> FetchedResponse:
-        params = {"start_date": window.start.isoformat(), "end_date": window.end.isoformat()}
-        return self._get(RANKINGS_ENDPOINT, "datasets/rankings-daily", params, window=window, authenticated=True)
+        return self.fetch(rankings_request(window))
 
     def fetch_models(self) -> FetchedResponse:
-        return self._get(MODELS_ENDPOINT, "models", {}, window=None, authenticated=False)
+        return self._get(MODELS_ENDPOINT, "models", {}, window=None, authenticated=False, what=MODELS_ENDPOINT)
 
     def _get(
-        self, endpoint: str, path: str, params: dict[str, str], *, window: Window | None, authenticated: bool
+        self, endpoint: str, path: str, params: dict[str, str], *, window: Window | None, authenticated: bool,
+        what: str,
     ) -> FetchedResponse:
-        what = f"{endpoint} {window}" if window else endpoint
         headers = {}
         if authenticated:
             if not self._api_key:
@@ -258,7 +272,8 @@ class OpenRouterClient:
                     attempt_number = attempt.retry_state.attempt_number
                     response = self._attempt(url, params, headers, what, endpoint, attempt_number, authenticated)
         except _Retryable as failure:
-            raise SourceError(
+            spent = failure.status == 429 and (failure.retry_after or 0) > self.backoff_max
+            raise (ServerBudgetSpent if spent else SourceError)(
                 f"{what}: gave up after {attempt_number} attempt{'s' if attempt_number != 1 else ''} "
                 f"(last: {failure.reason})"
             ) from None
@@ -290,7 +305,7 @@ class OpenRouterClient:
 
         The returned response's body has been read in full within the attempt's deadline.
         """
-        paced = (self._limiter if data_api and self._limiter is not None else self._pacer).acquire()
+        paced = (self.limiter if data_api and self.limiter is not None else self._pacer).acquire()
         self.requests_made += 1
         started = time.monotonic()
         try:
@@ -312,7 +327,7 @@ class OpenRouterClient:
             reason = f"HTTP {status}"
             if retry_after is not None:
                 reason += f", Retry-After {retry_after:g} s"
-            raise _Retryable(reason, retry_after)
+            raise _Retryable(reason, retry_after, status)
         if status in (401, 403):
             raise SourceError(f"OPENROUTER_API_KEY is missing or invalid (HTTP {status} from {endpoint})")
         detail = self._server_message(response)

@@ -56,7 +56,10 @@ def test_deploy_run_weekly_then_backfill_then_query(prefect_server, fake_openrou
 
     home = os.environ["TOKENRANK_HOME"]
     env = {**prefect_server["env"], "TOKENRANK_HOME": home, "OPENROUTER_BASE_URL": fake_openrouter.url,
-           "OPENROUTER_API_KEY": fake_openrouter.key, "PWD": str(REPO)}
+           "OPENROUTER_API_KEY": fake_openrouter.key, "PWD": str(REPO),
+           # this test's budget state and lifted per-minute limit (the weekly run makes ~30 requests)
+           "TOKENRANK_STATE_DIR": os.environ["TOKENRANK_STATE_DIR"],
+           "TOKENRANK_REQUESTS_PER_MINUTE": os.environ["TOKENRANK_REQUESTS_PER_MINUTE"]}
     cli("prefect", "work-pool", "create", "tokenrank", "--type", "process", "--overwrite", env=env)
     cli("prefect", "deploy", "--all", "--no-prompt", env=env)
 

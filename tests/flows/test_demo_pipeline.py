@@ -132,3 +132,25 @@ def test_report_states_the_seed_figures_and_cites_the_source(demo_home):
     assert "#1: Qwen3.6 Plus (free), 4.6T, new at #1, ending MiMo-V2-Pro's 2-week run" in markdown
     assert "Source: OpenRouter (openrouter.ai/rankings), as of 2026-04-06T02:00:00Z." in markdown
     assert "Synthetic data" in markdown.splitlines()[2]
+
+
+def test_demo_app_rankings_take_the_same_path_and_are_marked_synthetic(demo_home, con):
+    home, summary = demo_home
+    apps = summary["datasets"]["app-rankings"]
+    second_pages = [w for w in apps["windows"] if w.endswith("offset 100") and "popular all offset" not in w]
+    assert apps["source"] == "demo (synthetic)" and "2026-03-30..2026-04-05 popular coding offset 100" in second_pages
+    assert apps["requests"] == apps["requests_planned"] == 26 + 25 * 3 + len(second_pages)  # last week whole
+    assert con.execute("SELECT DISTINCT source FROM ingest_log WHERE dataset = 'app-rankings'").fetchall() == [
+        ("demo (synthetic)",)]
+    overall = con.execute("SELECT week_start, app_id, total_tokens FROM fact_app_rankings WHERE sort = 'popular' "
+                          "AND category = 'all' ORDER BY week_start, rank").fetchall()
+    leaders: dict[dt.date, int] = {}
+    for week, app_id, _ in overall:
+        leaders.setdefault(week, app_id)
+    assert len(leaders) == 26
+    streak, week = 0, max(leaders)
+    while week in leaders and leaders[week] == leaders[max(leaders)]:
+        streak, week = streak + 1, week - dt.timedelta(weeks=1)
+    got = con.execute("SELECT subject, streak_weeks FROM leadership_streaks WHERE kind = 'app_top1' AND scope = 'all' "
+                      "AND week_start = ?", [max(leaders)]).fetchone()
+    assert got == (str(leaders[max(leaders)]), streak)

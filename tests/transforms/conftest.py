@@ -67,6 +67,16 @@ class Warehouse:
         else:
             self.ranked[(date, slug)] = tokens
 
+    def app_list(self, start: dt.date, entries: list[tuple[int, str, int, int]], sort: str = "popular",
+                 category: str = "all", subcategory: str = "all", as_of: dt.datetime = AS_OF) -> None:
+        """One published app-rankings list of the week starting `start`: (app_id, name, tokens, requests) by rank."""
+        for rank, (app_id, name, tokens, requests) in enumerate(entries, start=1):
+            self.con.execute(
+                "INSERT INTO fact_app_rankings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'raw-test')",
+                [start, start + dt.timedelta(days=6), sort, category, subcategory, rank, app_id, name, tokens,
+                 requests, as_of],
+            )
+
     def author(self, key: str, country: str) -> None:
         self.con.execute("INSERT INTO dim_origin VALUES ('author', ?, ?, ?, NULL, NULL)", [key, country, key])
 

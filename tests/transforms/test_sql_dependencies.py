@@ -11,7 +11,7 @@ from warehouse.materialize import DerivedTableCycleError, dependency_order, deri
 
 TABLES = {"daily_totals", "weekly_calendar", "model_weekly_origin", "weekly_totals", "weekly_model_usage",
           "weekly_author_usage", "weekly_country_usage", "leadership_streaks", "growth_rates", "dq_unattributed",
-          "dq_days"}
+          "dq_days", "dim_app", "weekly_app_usage", "app_top10_runs", "dq_app_weeks"}
 
 
 def test_every_sql_file_is_a_table_built_after_what_it_reads():
@@ -21,7 +21,8 @@ def test_every_sql_file_is_a_table_built_after_what_it_reads():
     for later, earlier in [("weekly_calendar", "daily_totals"), ("weekly_model_usage", "model_weekly_origin"),
                            ("weekly_model_usage", "weekly_totals"), ("weekly_country_usage", "weekly_model_usage"),
                            ("leadership_streaks", "weekly_country_usage"), ("leadership_streaks", "weekly_author_usage"),
-                           ("growth_rates", "weekly_country_usage"), ("dq_unattributed", "model_weekly_origin")]:
+                           ("growth_rates", "weekly_country_usage"), ("dq_unattributed", "model_weekly_origin"),
+                           ("weekly_app_usage", "dim_app"), ("app_top10_runs", "dim_app")]:
         assert position[earlier] < position[later]
 
 

@@ -124,3 +124,33 @@ def test_every_complete_week_has_one_row_per_series(seeded):
         counts[(r["basis"], r["subject"], r["rival"])] += 1
     # only two countries exist, so the pairs are CN/US and US/CN, on both bases, for the 8 complete weeks
     assert counts == {(b, s, r): 8 for b in ("chart_top9", "top50") for s, r in (("CN", "US"), ("US", "CN"))}
+
+
+def test_model_kinds_have_scope_all(seeded):
+    seeded.build()
+    assert {r["scope"] for r in seeded.rows("SELECT DISTINCT scope FROM leadership_streaks")} == {"all"}
+
+
+def test_app_top1_per_list(wh):
+    alpha, beta = 11, 22
+    wh.app_list(week(0), [(alpha, "Alpha", 500, 1), (beta, "Beta", 300, 1)])
+    wh.app_list(week(1), [(beta, "Beta", 600, 1), (alpha, "Alpha", 400, 1)])
+    wh.app_list(week(2), [(beta, "Beta", 700, 1), (alpha, "Alpha", 650, 1)])
+    wh.app_list(week(4), [(alpha, "Alpha", 800, 1), (beta, "Beta", 800, 1)])  # week 3 missing; a tie in week 4
+    wh.app_list(week(0), [(alpha, "Alpha", 500, 1), (beta, "Beta", 200, 1)], category="coding")
+    wh.app_list(week(1), [(alpha, "Alpha", 400, 1)], category="coding")
+    wh.app_list(week(1), [(alpha, "Alpha", 400, 1)], category="coding", subcategory="cli-agent")
+    wh.app_list(week(1), [(beta, "Beta", 600, 1)], sort="trending")  # only popular lists have leaders
+    wh.build()
+    got = [(r["scope"], r["week_start"], r["subject"], r["rival"], r["basis"], r["streak_weeks"], r["certain_weeks"],
+            r["streak_start"], r["longest_weeks"])
+           for r in wh.rows("SELECT * FROM leadership_streaks WHERE kind = 'app_top1' ORDER BY scope, week_start")]
+    assert got == [
+        ("all", week(0), "11", "22", "popular", 1, 1, week(0), 1),
+        ("all", week(1), "22", "11", "popular", 1, 1, week(1), 1),
+        ("all", week(2), "22", "11", "popular", 2, 2, week(1), 2),
+        ("all", week(4), "11", "22", "popular", 1, 0, week(4), 1),  # the missing week broke it; a tie is not certain
+        ("cli-agent", week(1), "11", None, "popular", 1, 1, week(1), 1),
+        ("coding", week(0), "11", "22", "popular", 1, 1, week(0), 1),
+        ("coding", week(1), "11", None, "popular", 2, 2, week(0), 2),  # alone in the list: certain
+    ]

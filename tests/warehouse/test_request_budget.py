@@ -3,7 +3,16 @@ import datetime as dt
 import pytest
 
 from tests.helpers import FakeTime
-from warehouse.request_budget import BudgetSpent, BudgetStateError, RequestBudget, Usage, record, utc_day, wait_before_next
+from warehouse.request_budget import (
+    BudgetSpent,
+    BudgetStateError,
+    RequestBudget,
+    Usage,
+    days_needed,
+    record,
+    utc_day,
+    wait_before_next,
+)
 
 NOON = dt.datetime(2026, 6, 22, 12, tzinfo=dt.timezone.utc).timestamp()
 
@@ -72,3 +81,11 @@ def test_garbage_state_is_a_one_line_error_naming_the_file(tmp_path, garbage):
     with pytest.raises(BudgetStateError) as info:
         RequestBudget(path=state).acquire()
     assert str(state) in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("requests, left_today, per_day, days", [
+    (0, 0, 500, 0), (26, 500, 500, 1), (500, 500, 500, 1), (501, 500, 500, 2), (2340, 480, 500, 5),
+    (22, 0, 30, 1), (61, 0, 30, 3), (52, 30, 30, 2), (5, 0, 0, None),
+])
+def test_days_needed_counts_today_and_the_days_after(requests, left_today, per_day, days):
+    assert days_needed(requests, left_today, per_day) == days

@@ -1,11 +1,12 @@
 """Every dataset tokenrank ingests, each declared once in its own module (endpoint, parameters, contract,
-lake and warehouse tables, request planner, citation). `DATASETS` maps the name to the declaration."""
+lake and warehouse tables, request planners, citation). `DATASETS` maps the name to the declaration, in the
+order runs take them (rankings-daily first)."""
 
 from __future__ import annotations
 
-from transforms.datasets import rankings_daily
+from transforms.datasets import app_rankings, rankings_daily
 from transforms.datasets.base import Dataset
 
-DATASETS: dict[str, Dataset] = {rankings_daily.DATASET.name: rankings_daily.DATASET}
+DATASETS: dict[str, Dataset] = {ds.name: ds for ds in (rankings_daily.DATASET, app_rankings.DATASET)}
 
 __all__ = ["DATASETS", "Dataset"]

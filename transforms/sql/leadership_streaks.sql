@@ -1,5 +1,5 @@
 -- Grain: one row per complete week and series; incomplete weeks have no row and, like gap weeks,
--- break every streak. Series (kind, subject, rival, basis):
+-- break every streak. Series (kind, scope, subject, rival, basis); scope is 'all' for every model kind:
 --   model_top1    subject = the week's #1 permaslug (weekly_model_usage.rank = 1), basis 'top50'
 --   author_top1   subject = the week's #1 author, basis 'top50'
 --   country_top1  subject = the week's #1 country ('unattributed' excluded), per basis
@@ -9,6 +9,11 @@
 --                 ordered pair among the five largest countries (top50 tokens over all weeks,
 --                 'unattributed' excluded); both bases; a row for every complete week, streak 0
 --                 when subject <= rival (a country with no row that week has 0 tokens).
+--   app_top1      subject = the #1 app_id (as text) of an app-rankings popular list, rival = the #2's,
+--                 basis 'popular', scope = 'all' (the overall list), a category or a subcategory. Its
+--                 weeks are the weeks that list is loaded with rows: a week without it breaks the
+--                 streak. Certain when the #1 has more tokens than the #2 (the figures are exact).
+--   scope          'all' for the model kinds; app_top1: 'all', a category or a subcategory
 --   streak_weeks   consecutive complete weeks, ending with this one, that the subject led
 --   certain_weeks  consecutive weeks, ending with this one, that were in the streak AND certain:
 --                  the subject's tokens (lower bound) exceed the upper bound of every other
@@ -40,6 +45,33 @@ unknown_upper AS (
            ON unattr.week_start = wk.week_start
           AND unattr.basis = bases.basis
           AND unattr.country = 'unattributed'
+),
+app_leaders AS (
+    SELECT
+        week_start,
+        CASE WHEN subcategory <> 'all' THEN subcategory ELSE category END AS scope,
+        any_value(CAST(app_id AS VARCHAR)) FILTER (WHERE rank = 1) AS subject,
+        any_value(CAST(app_id AS VARCHAR)) FILTER (WHERE rank = 2) AS rival,
+        any_value(total_tokens) FILTER (WHERE rank = 1)            AS tokens,
+        any_value(total_tokens) FILTER (WHERE rank = 2)            AS rival_tokens
+    FROM fact_app_rankings
+    WHERE sort = 'popular'
+    GROUP BY ALL
+),
+app_series AS (
+    SELECT
+        'app_top1'                                   AS kind,
+        'popular'                                    AS basis,
+        scope,
+        week_start,
+        (week_start - DATE '1970-01-05') // 7        AS week_no,
+        subject,
+        rival,
+        CAST(NULL AS VARCHAR)                        AS series_rival,
+        TRUE                                         AS ahead,
+        rival_tokens IS NULL OR tokens > rival_tokens AS certain
+    FROM app_leaders
+    WHERE subject IS NOT NULL
 ),
 contenders AS (
     SELECT 'model_top1' AS kind, 'top50' AS basis, usage.week_start,
@@ -81,7 +113,9 @@ top1_series AS (
     SELECT
         ldr.kind,
         ldr.basis,
+        'all'                 AS scope,
         ldr.week_start,
+        wk.week_no,
         ldr.subject,
         ldr.rival,
         CAST(NULL AS VARCHAR) AS series_rival,
@@ -118,13 +152,16 @@ vs_series AS (
     SELECT
         'country_vs'                                   AS kind,
         unk.basis,
+        'all'                                          AS scope,
         unk.week_start,
+        wk.week_no,
         pair.subject,
         pair.rival,
         pair.rival                                     AS series_rival,
         coalesce(subj.tokens, 0) > coalesce(riv.tokens, 0) AS ahead,
         coalesce(subj.tokens, 0) > coalesce(riv.tokens_upper, unk.tokens_upper) AS certain
     FROM unknown_upper AS unk
+    JOIN complete_weeks AS wk USING (week_start)
     CROSS JOIN country_pairs AS pair
     LEFT JOIN weekly_country_usage AS subj
            ON subj.week_start = unk.week_start AND subj.basis = unk.basis AND subj.country = pair.subject
@@ -133,35 +170,36 @@ vs_series AS (
 ),
 series AS (
     SELECT * FROM top1_series
-    UNION ALL
+    UNION ALL BY NAME
     SELECT * FROM vs_series
+    UNION ALL BY NAME
+    SELECT * FROM app_series
 ),
 runs AS (
     -- gaps and islands: within one series, consecutive week_no with the same flag share a run id
     SELECT
         series.*,
-        wk.week_no,
-        wk.week_no - row_number() OVER (
-            PARTITION BY kind, basis, subject, series_rival, ahead ORDER BY wk.week_no) AS ahead_run,
-        wk.week_no - row_number() OVER (
-            PARTITION BY kind, basis, subject, series_rival, ahead AND certain ORDER BY wk.week_no) AS certain_run
+        week_no - row_number() OVER (
+            PARTITION BY kind, basis, scope, subject, series_rival, ahead ORDER BY week_no) AS ahead_run,
+        week_no - row_number() OVER (
+            PARTITION BY kind, basis, scope, subject, series_rival, ahead AND certain ORDER BY week_no) AS certain_run
     FROM series
-    JOIN complete_weeks AS wk USING (week_start)
 ),
 counted AS (
     SELECT
         *,
         CASE WHEN ahead THEN row_number() OVER (
-            PARTITION BY kind, basis, subject, series_rival, ahead, ahead_run ORDER BY week_no)
+            PARTITION BY kind, basis, scope, subject, series_rival, ahead, ahead_run ORDER BY week_no)
         ELSE 0 END AS streak_weeks,
         CASE WHEN ahead AND certain THEN row_number() OVER (
-            PARTITION BY kind, basis, subject, series_rival, ahead AND certain, certain_run ORDER BY week_no)
+            PARTITION BY kind, basis, scope, subject, series_rival, ahead AND certain, certain_run ORDER BY week_no)
         ELSE 0 END AS certain_weeks
     FROM runs
 )
 SELECT
     week_start,
     kind,
+    scope,
     subject,
     rival,
     basis,
@@ -170,6 +208,6 @@ SELECT
     CASE WHEN streak_weeks > 0
          THEN week_start - CAST(7 * (streak_weeks - 1) AS INTEGER) END AS streak_start,
     max(streak_weeks) OVER (
-        PARTITION BY kind, basis, subject, series_rival ORDER BY week_no
+        PARTITION BY kind, basis, scope, subject, series_rival ORDER BY week_no
         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS longest_weeks
 FROM counted
