@@ -16,7 +16,7 @@ from warehouse.paths import Home
 
 def make_layout_1(home: Home) -> None:
     """Turn a current home into what the previous main wrote: hive-style lake folders, journals listing raw files,
-    no marker, no lake_files/requested_dates tables."""
+    no marker, no lake_partitions/requested_dates/dq_days tables, no ingest_log.dataset column."""
     for part in sorted(home.rankings_lake.glob("*.parquet")):
         folder = home.rankings_lake / f"date={part.stem}"
         folder.mkdir()
@@ -27,7 +27,8 @@ def make_layout_1(home: Home) -> None:
                                        "committed_at": row["finished_at"] + "Z", "raw_files": row["raw_files"]}))
     home.marker.unlink()
     con = duckdb.connect(str(home.warehouse))
-    con.execute("DROP TABLE lake_files; DROP TABLE requested_dates; DROP TABLE dq_days")
+    con.execute("DROP TABLE lake_partitions; DROP TABLE requested_dates; DROP TABLE dq_days; "
+                "ALTER TABLE ingest_log DROP COLUMN dataset")
     con.close()
 
 

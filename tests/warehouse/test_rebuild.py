@@ -54,7 +54,7 @@ def test_an_unreadable_body_is_named_and_a_loss_is_refused_unless_allowed(loaded
     with pytest.raises(RebuildRefused) as info:
         rebuild(loaded)
     message = str(info.value)
-    assert "would hold 2 dates, the current warehouse 3" in message and bodies(loaded)[-1].name in message
+    assert "would hold 2 rankings-daily partitions, the current warehouse 3" in message and bodies(loaded)[-1].name in message
     assert "\n" not in message and loaded.warehouse.read_bytes() == before
     assert not list(loaded.root.glob(".rebuild-*"))
     result = rebuild(loaded, allow_loss=True)
