@@ -653,5 +653,33 @@ def worker(
     exec_worker(pool, pid_file)
 
 
+@app.command()
+def notifications(
+    webhook: Optional[str] = typer.Option(None, envvar="TOKENRANK_NOTIFY_WEBHOOK", show_envvar=True,
+                                          help="the URL to POST to (it is stored in a secret block, never printed)"),
+) -> None:
+    """Make the Prefect server at PREFECT_API_URL POST to WEBHOOK when a deployment run goes Late, is Cancelled or
+    Crashed (runs that never start, which the runs' own failure hooks cannot report). Safe to re-run."""
+    from flows.notify import AUTOMATION_NAME, WATCHED_FLOWS, WATCHED_STATES, WEBHOOK_BLOCK_NAME, setup_server_notifications
+
+    if not _through_prefect():
+        err.print("[bold red]error:[/] set PREFECT_API_URL to the Prefect server the deployments run on", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    if not webhook:
+        err.print("[bold red]error:[/] give --webhook URL (or set TOKENRANK_NOTIFY_WEBHOOK)", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    _prefect_env()
+    try:
+        done = setup_server_notifications(webhook)
+    except ValueError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    except Exception as exc:
+        raise _fail(exc)
+    console.print(f"automation {AUTOMATION_NAME} {'created' if done.created else 'updated'} ({done.automation_id}): "
+                  f"deployment runs of {', '.join(WATCHED_FLOWS)} that go {', '.join(WATCHED_STATES)} "
+                  f"POST to the webhook in block {WEBHOOK_BLOCK_NAME}", highlight=False)
+
+
 if __name__ == "__main__":
     app()

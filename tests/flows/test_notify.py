@@ -1,4 +1,5 @@
-"""Failure notifications: failed flow runs POST to a webhook receiver on 127.0.0.1 (flows/notify.py)."""
+"""Failure notifications: failed flow runs, and deployment runs that never start, POST to a webhook receiver on
+127.0.0.1 (flows/notify.py)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import datetime as dt
 import json
 import logging
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
 import pytest
 
-from flows.notify import WEBHOOK_ENV, failure_payload, notify_failure
+from flows.notify import AUTOMATION_NAME, WEBHOOK_BLOCK_NAME, WEBHOOK_ENV, failure_payload, notify_failure
 
 END = dt.date(2026, 6, 21)
 CANARY_KEY = "sk-or-v1-NOTIFY-canary-5ecret-77aa"
@@ -108,6 +110,75 @@ def test_both_scheduled_flows_carry_the_hooks():
 
     for flow in (weekly_rankings, backfill):
         assert (flow.on_failure_hooks, flow.on_crashed_hooks) == ([notify_failure], [notify_failure])
+
+
+# --- runs that never start: the server's automation (`tokenrank notifications`) ---------------------------------
+
+
+def wait_for_posts(receiver: Receiver, timeout: float = 90) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while not receiver.posts and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(2)  # a second POST for the same run would come right after the first
+    return receiver.posts
+
+
+@pytest.mark.flow
+def test_a_late_deployment_run_notifies_through_the_server(prefect_server, receiver, monkeypatch):
+    from prefect import get_client
+    from prefect.states import Scheduled
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    monkeypatch.setenv("OPENROUTER_API_KEY", CANARY_KEY)
+    runner = CliRunner()
+    first = runner.invoke(app, ["notifications", "--webhook", receiver.url])
+    again = runner.invoke(app, ["notifications"])  # the webhook from TOKENRANK_NOTIFY_WEBHOOK
+    assert (first.exit_code, again.exit_code) == (0, 0), (first.output, again.output)
+    assert f"automation {AUTOMATION_NAME} created" in first.output and f"{AUTOMATION_NAME} updated" in again.output
+    assert "s3cr3t-token" not in first.output + again.output
+    with get_client(sync_client=True) as client:
+        [automation] = client.read_automations_by_name(AUTOMATION_NAME)
+        assert client.read_block_document_by_name(WEBHOOK_BLOCK_NAME, "webhook").id == automation.actions[0].block_document_id
+        # A deployment of the weekly flow that no worker serves; its run was due an hour ago, so the server's
+        # late-runs service marks it Late and the automation fires.
+        flow_id = client.create_flow_from_name("weekly-rankings")
+        deployment_id = client.create_deployment(flow_id=flow_id, name="notify-late-check",
+                                                 entrypoint="flows/weekly.py:weekly_rankings")
+        due = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+        run = client.create_flow_run_from_deployment(deployment_id, state=Scheduled(scheduled_time=due))
+        try:
+            posts = wait_for_posts(receiver)
+            assert client.read_flow_run(run.id).state.name == "Late"
+        finally:
+            client.delete_deployment(deployment_id)  # and its run
+            client.delete_automation(automation.id)
+    [posted] = posts
+    assert {k: posted[k] for k in ("content_type", "flow", "flow_run_id", "flow_run_name", "deployment", "state")} == {
+        "content_type": "application/json", "flow": "weekly-rankings", "flow_run_id": str(run.id),
+        "flow_run_name": run.name, "deployment": "notify-late-check", "state": "Late"}
+    assert posted["reason"].startswith("not started by its scheduled time ")
+    assert posted["text"] == f"tokenrank: weekly-rankings run {run.name} ({run.id}) Late: {posted['reason']}"
+    assert CANARY_KEY not in json.dumps(posted)
+
+
+def test_notifications_refuses_a_bad_webhook_or_no_server_in_one_line(monkeypatch):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    monkeypatch.delenv(WEBHOOK_ENV, raising=False)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    runner = CliRunner()
+    no_server = runner.invoke(app, ["notifications", "--webhook", "http://127.0.0.1:9/hook"])
+    assert (no_server.exit_code, no_server.output) == (
+        2, "error: set PREFECT_API_URL to the Prefect server the deployments run on\n")
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    no_webhook = runner.invoke(app, ["notifications"])
+    bad_webhook = runner.invoke(app, ["notifications", "--webhook", "hooks.example.com/x"])
+    assert (no_webhook.exit_code, no_webhook.output) == (2, "error: give --webhook URL (or set TOKENRANK_NOTIFY_WEBHOOK)\n")
+    assert (bad_webhook.exit_code, bad_webhook.output) == (2, "error: the webhook must be an http:// or https:// URL\n")
 
 
 # --- the hook and its payload -----------------------------------------------------------------------------------
