@@ -534,6 +534,16 @@ def status(
                      + (f" (latest: {s.quarantined[-1].reason})" if s.quarantined else ""))
     console.print(overview)
 
+    if s.datasets:
+        coverage = Table(title="datasets", title_justify="left", show_edge=False, header_style="bold")
+        for name in ("dataset", "covers", "partitions", "empty", "rows"):
+            coverage.add_column(name, justify="right" if name in ("partitions", "empty", "rows") else "left",
+                                no_wrap=True)
+        for c in s.datasets:
+            coverage.add_row(c.dataset, f"{c.first} .. {c.last}" if c.first else "-", f"{c.partitions:,}",
+                             f"{c.empty:,}", f"{c.rows:,}")
+        console.print(coverage)
+
     runs = Table(title="last runs (UTC)", title_justify="left", show_edge=False, header_style="bold")
     for name, justify, no_wrap in [("finished", "left", True), ("flow", "left", True), ("source", "left", False),
                                    ("window", "left", False), ("status", "left", True), ("rows", "right", True)]:

@@ -9,7 +9,7 @@ import duckdb
 
 from transforms.date_ranges import DateRange, contiguous_ranges, gaps
 from warehouse import db
-from warehouse.coverage import loaded_dates
+from warehouse.coverage import DatasetCoverage, dataset_coverage, loaded_dates
 from warehouse.paths import Home
 from warehouse.published import connect_read_only
 from warehouse.raw_archive import RawArchive, RawFile
@@ -60,6 +60,8 @@ class WarehouseStatus:
     """Loaded dates with fewer than 51 rows or no `other` row."""
     synthetic: bool = False
     """The home holds the SYNTHETIC demo dataset."""
+    datasets: list[DatasetCoverage] = field(default_factory=list)
+    """Coverage of every dataset (partitions loaded, empty answers, rows, first and last date)."""
 
 
 def read_status(home: Home) -> WarehouseStatus:
@@ -93,6 +95,8 @@ def status_of(con: duckdb.DuckDBPyConnection) -> WarehouseStatus:
         "SELECT count(*), count(DISTINCT date), max(new_as_of) FROM restatements"
     ).fetchone()
     tables = db.table_names(con)
+    if "lake_partitions" in tables:
+        status.datasets = dataset_coverage(con)
     if "dq_days" in tables:
         status.empty = contiguous_ranges(d for (d,) in con.execute("SELECT date FROM dq_days WHERE status = 'empty'").fetchall())
         status.incomplete = [d for (d,) in con.execute(

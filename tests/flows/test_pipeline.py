@@ -133,3 +133,11 @@ def test_without_a_prefect_server_a_run_never_imports_prefect(home, fake_openrou
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False"  # no temporary API server, none left behind
+
+
+def test_status_shows_coverage_per_dataset(home, fake_openrouter):
+    pipeline.backfill(FIRST, LAST)
+    result = CliRunner().invoke(app, ["status"])
+    lines = [" ".join(line.split()) for line in result.output.splitlines()]
+    assert "rankings-daily │ 2026-06-08 .. 2026-06-21 │ 14 │ 0 │ 714" in lines, result.output
+    assert "app-rankings │ - │ 0 │ 0 │ 0" in lines
