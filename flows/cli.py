@@ -573,6 +573,30 @@ def status(
         console.print(models)
 
 
+@contextlib.contextmanager
+def _writing_from_published(what: str, target: Path):
+    """A read-only connection to the published copy for a command that writes files (`what` to `target`); the
+    known failures end in one line and exit code 1."""
+    from warehouse.published import NothingPublished, connect_read_only
+    from warehouse.report_store import ReportError
+
+    try:
+        con = connect_read_only(Home.from_env())
+    except NothingPublished as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+    try:
+        yield con
+    except ReportError as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] cannot write the {what} to {target}: {exc.strerror or exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+    finally:
+        con.close()
+
+
 @app.command()
 def report(
     week: Optional[dt.datetime] = typer.Option(None, formats=["%Y-%m-%d"], help="any day of the week (default: latest complete week)"),
@@ -580,27 +604,11 @@ def report(
     open_: bool = typer.Option(False, "--open", help="open report.html in the default web browser"),
 ) -> None:
     """Write the weekly report (report.md, self-contained report.html, charts as SVG)."""
-    from warehouse.published import NothingPublished, connect_read_only
-    from warehouse.report_store import ReportError, latest_complete_week, week_of, write_report
+    from warehouse.report_store import latest_complete_week, week_of, write_report
 
-    home = Home.from_env()
-    try:
-        con = connect_read_only(home)
-    except NothingPublished as exc:
-        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
-        raise typer.Exit(EXIT_FAILED)
-    try:
+    with _writing_from_published("report", out or Home.from_env().reports) as con:
         start = week_of(week.date()) if week else latest_complete_week(con)
-        target = out or home.reports / start.isoformat()
-        files = write_report(con, target, start)
-    except ReportError as exc:
-        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
-        raise typer.Exit(EXIT_FAILED)
-    except OSError as exc:
-        err.print(f"[bold red]error:[/] cannot write the report to {target}: {exc.strerror or exc}", soft_wrap=True)
-        raise typer.Exit(EXIT_FAILED)
-    finally:
-        con.close()
+        files = write_report(con, out or Home.from_env().reports / start.isoformat(), start)
     console.print(Markdown(files.artifact_markdown))
     for path in files.paths:
         console.print(f"  wrote {path}")
@@ -614,26 +622,11 @@ def site(
     force: bool = typer.Option(False, "--force", help="redraw every page, changed or not"),
 ) -> None:
     """Build the static site under $TOKENRANK_HOME/site/: every week, every model, every country (only what changed)."""
-    from warehouse.published import NothingPublished, connect_read_only
-    from warehouse.report_store import ReportError
     from warehouse.site_store import build_site
 
     home = Home.from_env()
-    try:
-        con = connect_read_only(home)
-    except NothingPublished as exc:
-        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
-        raise typer.Exit(EXIT_FAILED)
-    try:
+    with _writing_from_published("site", home.site) as con:
         result = build_site(con, home.site, force=force)
-    except ReportError as exc:
-        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
-        raise typer.Exit(EXIT_FAILED)
-    except OSError as exc:
-        err.print(f"[bold red]error:[/] cannot write the site to {home.site}: {exc.strerror or exc}", soft_wrap=True)
-        raise typer.Exit(EXIT_FAILED)
-    finally:
-        con.close()
     console.print(
         f"site: {len(result.written)} pages drawn, {result.unchanged} unchanged, {len(result.removed)} files removed",
         soft_wrap=True,
