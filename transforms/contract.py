@@ -144,15 +144,21 @@ def normalize_rankings(
         raise ContractError(f"{raw_file}: {exc}") from None
 
 
-def _normalize_payload(
-    payload: Any, raw_file: str, window_start: dt.date | None, window_end: dt.date | None
-) -> pa.Table:
+def check_envelope(payload: Any) -> tuple[dict, dt.datetime]:
+    """The v1 envelope every dated Data API dataset shares: exactly `data` + `meta`, `meta` exactly `as_of`,
+    `start_date`, `end_date`, `version` ('v1'). Returns (meta, as_of as naive UTC)."""
     check_keys(payload, TOP_KEYS, "response")
     meta = payload["meta"]
     check_keys(meta, META_KEYS, "meta")
     if meta["version"] != CONTRACT_VERSION:
         raise ContractError(f"meta.version is {meta['version']!r}, this pipeline speaks {CONTRACT_VERSION!r}")
-    as_of = parse_timestamp(meta["as_of"], "meta.as_of")
+    return meta, parse_timestamp(meta["as_of"], "meta.as_of")
+
+
+def _normalize_payload(
+    payload: Any, raw_file: str, window_start: dt.date | None, window_end: dt.date | None
+) -> pa.Table:
+    meta, as_of = check_envelope(payload)
     lo = parse_date(meta["start_date"], "meta.start_date")
     hi = parse_date(meta["end_date"], "meta.end_date")
     if window_start is not None:

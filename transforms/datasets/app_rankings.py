@@ -28,15 +28,12 @@ from typing import Any
 import pyarrow as pa
 
 from transforms.contract import (
-    CONTRACT_VERSION,
     INT64_MAX,
-    META_KEYS,
-    TOP_KEYS,
     ContractError,
+    check_envelope,
     check_keys,
     parse_date,
     parse_json,
-    parse_timestamp,
     parse_tokens,
 )
 from transforms.datasets.base import Dataset, FetchPlan, Page, Partition, RangeOutsideData, Request, window_params
@@ -176,12 +173,7 @@ def _normalize(payload: Any, raw_file: str, params: dict[str, str]) -> pa.Table:
     sort = params.get("sort") or "popular"
     category, subcategory = scope_of(params)
     offset, limit = int(params.get("offset") or 0), int(params.get("limit") or 50)
-    check_keys(payload, TOP_KEYS, "response")
-    meta = payload["meta"]
-    check_keys(meta, META_KEYS, "meta")
-    if meta["version"] != CONTRACT_VERSION:
-        raise ContractError(f"meta.version is {meta['version']!r}, this pipeline speaks {CONTRACT_VERSION!r}")
-    as_of = parse_timestamp(meta["as_of"], "meta.as_of")
+    meta, as_of = check_envelope(payload)
     echo = Window(parse_date(meta["start_date"], "meta.start_date"), parse_date(meta["end_date"], "meta.end_date"))
     if echo != window:
         raise ContractError(f"meta window {echo} does not echo the requested {window}")
