@@ -16,7 +16,8 @@ import pandas as pd
 
 from transforms.report import ReportData, render
 from transforms.report.data import (
-    HISTORY_WEEKS, OTHER_AUTHORS, OTHER_COUNTRIES, OUTSIDE, OUTSIDE_TOP50, TOP_AUTHORS, UNATTRIBUTED, HistoryData,
+    APP_CATEGORIES, HISTORY_WEEKS, OTHER_AUTHORS, OTHER_COUNTRIES, OUTSIDE, OUTSIDE_TOP50, TOP_APPS, TOP_AUTHORS,
+    TRENDING_APPS, UNATTRIBUTED, AppsData, HistoryData,
 )
 from warehouse.files import write_atomic
 
@@ -229,8 +230,46 @@ def load_report_data(
     return ReportData(
         week_start=week, totals=totals, countries=countries, models=models, streaks=streaks,
         restated=restated, top9=top9, authors=authors, country_shares=country_shares, lead=lead,
-        synthetic=synthetic,
+        synthetic=synthetic, apps=load_apps(con, week),
     )
+
+
+def has_apps(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse holds any app-rankings row (without one, report and site have no apps)."""
+    (count,) = _query(con, "SELECT count(*) FROM (SELECT 1 FROM fact_app_rankings LIMIT 1)").fetchone()
+    return count > 0
+
+
+def load_apps(con: duckdb.DuckDBPyConnection, week: dt.date) -> AppsData | None:
+    """The week's app rankings (see `AppsData`); None when the warehouse holds no app row at all."""
+    if not has_apps(con):
+        return None
+
+    def frame(sql: str, params: list) -> pd.DataFrame:
+        return _query(con, sql, params).df()
+
+    top10 = frame(
+        "SELECT rank, app_id, app_name, tokens, requests, share, prev_rank, wow_growth, rank_change, is_new "
+        "FROM weekly_app_usage WHERE week_start = ? AND category = 'all' AND subcategory = 'all' AND rank <= ? "
+        "ORDER BY rank",
+        [week, TOP_APPS],
+    )
+    leaders = frame(
+        "SELECT s.scope, a.app_id, a.app_name, s.streak_weeks, s.streak_start, s.longest_weeks "
+        "FROM leadership_streaks s JOIN dim_app a ON CAST(a.app_id AS VARCHAR) = s.subject "
+        "WHERE s.kind = 'app_top1' AND s.week_start = ? AND list_contains(?, s.scope) ORDER BY s.scope",
+        [week, list(APP_CATEGORIES)],
+    )
+    trending = frame(
+        "SELECT f.rank, f.app_id, d.app_name, f.total_tokens "
+        "FROM fact_app_rankings f JOIN dim_app d USING (app_id) "
+        "WHERE f.week_start = ? AND f.sort = 'trending' AND f.category = 'all' AND f.subcategory = 'all' "
+        "AND f.rank <= ? ORDER BY f.rank",
+        [week, TRENDING_APPS],
+    )
+    (as_of,) = _query(con, "SELECT max(as_of) FROM fact_app_rankings WHERE week_start = ?", [week]).fetchone()
+    return AppsData(top10=top10, leaders=leaders, trending=trending,
+                    as_of=None if as_of is None else pd.Timestamp(as_of))
 
 
 def load_history(con: duckdb.DuckDBPyConnection, synthetic: bool) -> HistoryData:
@@ -282,8 +321,31 @@ def load_history(con: duckdb.DuckDBPyConnection, synthetic: bool) -> HistoryData
         GROUP BY u.country ORDER BY latest_share DESC, total_tokens DESC, u.country
         """
     )
+    apps = app_summary = None
+    if has_apps(con):
+        apps = frame(
+            """
+            SELECT u.week_start, u.category, u.subcategory, u.app_id, u.rank, u.tokens, u.wow_growth, u.is_new,
+                   f.app_name AS published_name, f.as_of
+            FROM weekly_app_usage u
+            JOIN fact_app_rankings f
+              ON f.week_start = u.week_start AND f.sort = 'popular' AND f.category = u.category
+             AND f.subcategory = u.subcategory AND f.app_id = u.app_id
+            ORDER BY u.app_id, u.week_start, (u.category <> 'all'), u.category, (u.subcategory <> 'all'), u.subcategory
+            """
+        )
+        app_summary = frame(
+            """
+            SELECT d.app_id, d.app_name, d.names_seen, d.first_seen, d.last_seen,
+                   count(u.rank) AS weeks_overall, min(u.rank) AS best_rank
+            FROM dim_app d
+            LEFT JOIN weekly_app_usage u ON u.app_id = d.app_id AND u.category = 'all' AND u.subcategory = 'all'
+            GROUP BY ALL
+            ORDER BY d.last_seen DESC, best_rank NULLS LAST, d.app_id
+            """
+        )
     return HistoryData(weeks=weeks, models=models, model_summary=model_summary, countries=countries,
-                       country_summary=country_summary, synthetic=synthetic)
+                       country_summary=country_summary, synthetic=synthetic, apps=apps, app_summary=app_summary)
 
 
 def week_of(day: dt.date) -> dt.date:

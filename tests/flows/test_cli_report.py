@@ -72,14 +72,14 @@ def test_site_builds_once_then_only_what_changed_and_opens(demo, monkeypatch):
     monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
     first = runner.invoke(app, ["site"])
     assert first.exit_code == 0, first.output
-    # the stylesheet, the index, 26 weeks, 2 section indexes, 86 models, 4 countries
+    # the stylesheet, the index, 26 weeks, 3 section indexes (apps: none loaded), 86 models, 4 countries
     assert first.output.splitlines() == [
-        "site: 120 pages drawn, 0 unchanged, 0 files removed", f"  {(demo.site / 'index.html').as_uri()}"
+        "site: 121 pages drawn, 0 unchanged, 0 files removed", f"  {(demo.site / 'index.html').as_uri()}"
     ]
     assert opened == []
     again = runner.invoke(app, ["site", "--open"])
     assert again.exit_code == 0, again.output
-    assert again.output.splitlines()[0] == "site: 0 pages drawn, 120 unchanged, 0 files removed"
+    assert again.output.splitlines()[0] == "site: 0 pages drawn, 121 unchanged, 0 files removed"
     assert opened == [(demo.site / "index.html").as_uri()]
 
 

@@ -22,8 +22,9 @@ def test_navigation_is_relative_and_marks_the_current_page():
         {"label": "tokenrank", "href": "../index.html", "current": False},
         {"label": "Models", "href": "index.html", "current": True},
         {"label": "Countries", "href": "../countries/index.html", "current": False},
+        {"label": "Apps", "href": "../apps/index.html", "current": False},
     ]
-    assert [section.folder for section in SECTIONS] == ["models", "countries"]
+    assert [section.folder for section in SECTIONS] == ["models", "countries", "apps"]
 
 
 def test_a_week_page_key_changes_with_its_neighbours_and_its_data_only():

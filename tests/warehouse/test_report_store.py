@@ -183,3 +183,27 @@ def test_the_history_of_models_and_countries():
     assert cn["share"] == pytest.approx(2_000 / 2_920)  # of the week's total, `other` included
     latest = history.country_summary.set_index("country")["latest_share"]
     assert latest.to_dict() == pytest.approx({"CN": 2_000 / 2_920, "US": 600 / 2_920, "FR": 80 / 2_920})
+
+
+def test_the_apps_of_a_week_are_read_from_the_app_tables():
+    from tests.transforms.apps_week import ALPHA, BETA, apps_warehouse
+
+    wh = apps_warehouse()
+    apps = load_report_data(wh.con, week(1), synthetic=True).apps
+    assert list(apps.top10["rank"]) == list(range(1, 11)) and list(apps.top10["app_id"][:2]) == [BETA, ALPHA]
+    assert list(apps.top10["tokens"][:3]) == [600 * B, 400 * B, 100 * B]
+    assert (apps.top10["prev_rank"][0], apps.top10["rank_change"][0]) == (2, 1)
+    assert [tuple(r) for r in apps.leaders[["scope", "app_id", "app_name", "streak_weeks"]].itertuples(index=False)] \
+        == [("coding", ALPHA, "Alpha Code", 2), ("creative", BETA, "Beta", 1)]
+    assert list(apps.trending["app_name"]) == ["T0", "T1", "T2", "T3", "T4"]
+    assert list(apps.trending["total_tokens"]) == [10 * B, 11 * B, 12 * B, 13 * B, 14 * B]
+    assert apps.as_of == pd.Timestamp("2026-04-07 02:00")
+    empty = load_report_data(wh.con, week(2), synthetic=True).apps
+    assert empty.empty and empty.top10.empty and empty.trending.empty
+    history = load_history(wh.con, synthetic=True)
+    alpha = history.app_summary.set_index("app_id").loc[ALPHA]
+    assert (list(alpha["names_seen"]), alpha["weeks_overall"], alpha["best_rank"]) == (["Alpha", "Alpha Code"], 2, 1)
+    rows = history.apps[history.apps["app_id"] == ALPHA]
+    assert list(zip(rows["category"], rows["rank"], rows["published_name"])) == [
+        ("all", 1, "Alpha"), ("coding", 1, "Alpha"), ("all", 2, "Alpha Code"), ("coding", 1, "Alpha Code")]
+    assert load_history(demo_warehouse(), synthetic=True).apps is None

@@ -85,8 +85,8 @@ def test_the_site_has_a_page_per_week_model_and_country(demo, facts):
     assert len(list(site.glob("models/*/index.html"))) == len(models)
     assert sorted(p.parent.name for p in site.glob("countries/*/index.html")) == ["cn", "fr", "unattributed", "us"]
     assert (site / "index.html").is_file() and (site / "assets" / "site.css").is_file()
-    # the stylesheet, the index, 26 weeks, 2 section indexes, 86 models, 4 countries
-    assert (len(result.written), result.unchanged, result.removed) == (1 + 1 + 26 + 2 + 86 + 4, 0, [])
+    # the stylesheet, the index, 26 weeks, 3 section indexes (apps: none loaded), 86 models, 4 countries
+    assert (len(result.written), result.unchanged, result.removed) == (1 + 1 + 26 + 3 + 86 + 4, 0, [])
     assert result.index_path == site / "index.html"
 
 
@@ -280,3 +280,33 @@ def test_the_site_in_chromium_at_phone_and_desktop_widths(demo, tmp_path):
     assert sorted(p.name for p in ARTIFACTS.glob("*.png")) >= sorted(
         ["index-390.png", "index-1280.png", "weeks_2026-03-30_index-390.png", "weeks_2026-03-30_index-1280.png"]
     )
+
+
+def test_the_apps_section_has_an_index_and_a_page_per_app(tmp_path):
+    from tests.transforms.apps_week import ALPHA, apps_warehouse
+
+    wh = apps_warehouse()
+    site = tmp_path / "site"
+    result = build_site(wh.con, site, synthetic=True)
+    # 8 + 3 overall-only/category apps, Gamma, 6 trending-only: every app of dim_app
+    assert sorted(int(p.parent.name) for p in site.glob("apps/*/index.html")) == sorted(
+        [1, 2, 3, 4, *range(100, 108), *range(200, 206)])
+    assert "apps/index.html" in result.written
+    alpha = (site / "apps" / str(ALPHA) / "index.html").read_text()
+    assert "names seen: Alpha, Alpha Code" in alpha
+    assert "Ranked in popular lists in 2 weeks, from the week of 2 Mar 2026 to the week of 9 Mar 2026; " \
+           "2 weeks in the overall top 200, best overall rank #1." in alpha
+    assert ('<tr><td><a href="../../weeks/2026-03-09/index.html">9 Mar 2026</a></td><td>overall</td>'
+            '<td class="num">#2</td><td class="num">400.0B</td><td class="num">-20.0%</td><td>Alpha Code</td></tr>') in alpha
+    assert ('<td>coding</td><td class="num">#1</td><td class="num">500.0B</td><td class="num">–</td>'
+            '<td>Alpha</td></tr>') in alpha
+    assert '<p class="citation">Source: OpenRouter (openrouter.ai/apps), as of 2026-04-07T02:00:00Z. ' \
+           'Licensed under CC BY 4.0.</p>' in alpha
+    assert "Ranked only in trending lists" in (site / "apps" / "200" / "index.html").read_text()
+    week_page = (site / "weeks" / "2026-03-09" / "index.html").read_text()
+    assert '<td class="name"><a href="../../apps/2/index.html">Beta</a></td>' in week_page
+    assert '<a href="../../apps/index.html">Every app ranked</a>' in week_page
+    assert (site / "weeks" / "2026-03-09" / "top10_apps.svg").is_file()
+    for page in site.rglob("*.html"):
+        for tag, attribute, url in links(page):
+            assert (page.parent / url.split("#")[0]).resolve().is_file(), f"{page}: {url}"

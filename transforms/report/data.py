@@ -23,6 +23,36 @@ OTHER_AUTHORS, OUTSIDE_TOP50 = 9, 10
 OTHER_COUNTRIES, UNATTRIBUTED, OUTSIDE = 5, 6, 7
 """`country_shares.position` of the grouped rows (1 China, 2 the US, 3–4 the report week's next largest)."""
 
+APP_CATEGORIES = ("coding", "creative", "productivity", "entertainment")
+"""The four categories of app-rankings, in the order the report lists their #1."""
+TOP_APPS, TRENDING_APPS = 10, 5
+"""Apps of the overall popular list in the report's table, and of the overall trending list."""
+
+
+@dataclass(frozen=True)
+class AppsData:
+    """The report week's app rankings (app-rankings dataset; tokens are the week's, as published).
+
+    - `top10`: weekly_app_usage rows of the overall popular list (category = subcategory = 'all'),
+      rank ≤ `TOP_APPS`, by rank: rank, app_id, app_name, tokens, requests, share, prev_rank, wow_growth,
+      rank_change, is_new.
+    - `leaders`: per category of `APP_CATEGORIES` with a streak row this week, leadership_streaks
+      kind 'app_top1': scope, app_id, app_name (dim_app), streak_weeks, streak_start, longest_weeks.
+    - `trending`: fact_app_rankings rows of the overall trending list, rank ≤ `TRENDING_APPS`, by rank:
+      rank, app_id, app_name (dim_app), total_tokens.
+    - `as_of`: the latest `as_of` of the week's app rows; None when the week has none.
+    """
+
+    top10: pd.DataFrame
+    leaders: pd.DataFrame
+    trending: pd.DataFrame
+    as_of: pd.Timestamp | None
+
+    @property
+    def empty(self) -> bool:
+        """The week has no app rows at all."""
+        return self.as_of is None
+
 
 @dataclass(frozen=True)
 class ReportData:
@@ -49,6 +79,8 @@ class ReportData:
     - `lead`: per week of the window, China minus the US on the top-9 basis (week_start, lead,
       lead_low, lead_high): the lower bound of one minus the upper bound of the other, and vice versa.
     - `synthetic`: the data come from the demo dataset, not from OpenRouter.
+    - `apps`: the week's app rankings; None when the warehouse holds no app rows at all (the report then
+      has no Apps section).
     """
 
     week_start: dt.date
@@ -62,6 +94,7 @@ class ReportData:
     country_shares: pd.DataFrame
     lead: pd.DataFrame
     synthetic: bool
+    apps: AppsData | None = None
 
     @property
     def week(self) -> pd.Timestamp:
@@ -118,6 +151,10 @@ class HistoryData:
       basis), plus the week's `is_complete`, `days` and `as_of`.
     - `country_summary`: one row per country: weeks, first_week, last_week, latest_share (its share in
       the latest loaded week, 0 when absent), total_tokens.
+    - `apps`: every weekly_app_usage row (every popular list) plus the name published on that row
+      (`published_name`, fact_app_rankings.app_name) and `as_of`; empty when no app is loaded.
+    - `app_summary`: one row per app of dim_app: app_id, app_name, names_seen (a list), first_seen,
+      last_seen, weeks_overall (weeks in the overall popular list), best_rank (there; NULL when never).
     """
 
     weeks: pd.DataFrame
@@ -126,3 +163,5 @@ class HistoryData:
     countries: pd.DataFrame
     country_summary: pd.DataFrame
     synthetic: bool
+    apps: pd.DataFrame | None = None
+    app_summary: pd.DataFrame | None = None

@@ -11,6 +11,7 @@ from typing import Callable
 
 import pandas as pd
 
+from transforms.report.apps import APPS_STEM, AppsText, apps_chart, apps_stamp, describe_apps, write_apps_text
 from transforms.report.charts import CHARTS, LAYOUTS
 from transforms.report.data import ReportData
 from transforms.report.svg import Stamp, SvgImage
@@ -84,7 +85,27 @@ def chart_images(data: ReportData) -> list[ChartImage]:
         ChartImage(spec.stem, spec.describe(data), spec.caption,
                    {suffix: spec.draw(data, layout, chart_stamp) for suffix, layout in LAYOUTS.items()})
         for spec in CHARTS
-    ]
+    ] + apps_images(data)
+
+
+def apps_images(data: ReportData) -> list[ChartImage]:
+    """The Apps section's chart, when the week has an overall app list (else none)."""
+    if data.apps is None or data.apps.top10.empty:
+        return []
+    apps_chart_stamp = apps_stamp(data.apps, data.synthetic)
+    return [ChartImage(APPS_STEM, describe_apps(data.apps, data.week), None,
+                       {suffix: apps_chart(data.apps, data.week, layout, apps_chart_stamp)
+                        for suffix, layout in LAYOUTS.items()})]
+
+
+def apps_context(data: ReportData, app_href: Callable[[int], str | None] = lambda app_id: None,
+                 apps_index: str | None = None) -> dict | None:
+    """The Apps section of the week template: its text and table rows with their links (None: no section)."""
+    if data.apps is None:
+        return None
+    text = write_apps_text(data.apps)
+    return {"text": text, "rows": [{**row, "href": app_href(row["app_id"])} for row in text.top10],
+            "index": apps_index}
 
 
 def data_uri(image: SvgImage) -> str:
@@ -118,11 +139,11 @@ def week_page_context(
         "page_title": text.title, "text": text, "top10": rows, "citation": text.citation, "licence": LICENCE,
         "synthetic_notice": text.synthetic_notice,
         "images": {image.stem: figure(image, source) for image in images},
-        "nav": None, "pager": None, "stylesheet": None, **site,
+        "nav": None, "pager": None, "stylesheet": None, "apps": None, **site,
     }
 
 
-def _markdown(text: ReportText, images: list[ChartImage], with_charts: bool) -> str:
+def _markdown(text: ReportText, images: list[ChartImage], with_charts: bool, apps: AppsText | None = None) -> str:
     by_stem = {image.stem: image for image in images}
 
     def chart(stem: str) -> str:
@@ -130,7 +151,7 @@ def _markdown(text: ReportText, images: list[ChartImage], with_charts: bool) -> 
         return f"![{image.alt}]({image.file_name()})\n\n" if with_charts else ""
 
     return environment().get_template("report.md.j2").render(
-        text=text, top10=text.top10.to_dict("records"), chart=chart, licence=LICENCE
+        text=text, top10=text.top10.to_dict("records"), chart=chart, licence=LICENCE, apps=apps
     )
 
 
@@ -138,10 +159,12 @@ def render(data: ReportData) -> RenderedReport:
     """Text, charts and both layouts of one week's report."""
     text = write_text(data)
     images = chart_images(data)
+    apps = apps_context(data)
     html = environment().get_template("week.html.j2").render(
-        week_page_context(text, images, lambda image, suffix: data_uri(image.layouts[suffix]))
+        week_page_context(text, images, lambda image, suffix: data_uri(image.layouts[suffix]), apps=apps)
     )
+    apps_text = None if apps is None else apps["text"]
     return RenderedReport(
-        week_start=data.week_start, text=text, images=images, markdown=_markdown(text, images, True),
-        artifact_markdown=_markdown(text, images, False), html=html, synthetic=data.synthetic,
+        week_start=data.week_start, text=text, images=images, markdown=_markdown(text, images, True, apps_text),
+        artifact_markdown=_markdown(text, images, False, apps_text), html=html, synthetic=data.synthetic,
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import pandas as pd
@@ -22,7 +22,8 @@ import pandas as pd
 from transforms.report.charts import CHARTS, LAYOUTS, WeeklySeries, country_label, history_chart, records
 from transforms.report.data import HistoryData, ReportData
 from transforms.report.numbers import chart_unit, count_of, fmt_fixed, fmt_pct, fmt_share
-from transforms.report.render import ChartImage, chart_images, figure, stamp, week_page_context
+from transforms.report.apps import apps_citation
+from transforms.report.render import ChartImage, apps_context, chart_images, figure, stamp, week_page_context
 from transforms.report.svg import Stamp
 from transforms.report.templating import LICENCE, environment, stylesheet
 from transforms.report.text import (
@@ -59,8 +60,9 @@ def data_key(*parts: object) -> str:
 
 
 def _report_key(data: ReportData) -> list[object]:
+    apps = [] if data.apps is None else [data.apps.top10, data.apps.leaders, data.apps.trending, data.apps.as_of]
     return [data.week_start, data.synthetic, data.totals, data.countries, data.models, data.streaks, data.restated,
-            data.top9, data.authors, data.country_shares, data.lead]
+            data.top9, data.authors, data.country_shares, data.lead, *apps]
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class SiteMap:
     """permaslug -> folder under models/."""
     countries: dict[str, str]
     """country code -> folder under countries/."""
+    apps: dict[int, str] = field(default_factory=dict)
+    """app_id -> folder under apps/ (the id: names repeat and change)."""
 
     @classmethod
     def of(cls, history: HistoryData) -> "SiteMap":
@@ -79,7 +83,11 @@ class SiteMap:
             weeks=[w.date() for w in history.weeks["week_start"]],
             models=folder_names(sorted(history.model_summary["model_permaslug"])),
             countries=folder_names(sorted(history.country_summary["country"])),
+            apps={} if history.app_summary is None else {int(i): str(int(i)) for i in history.app_summary["app_id"]},
         )
+
+    def app(self, app_id: int) -> str:
+        return item_path("apps", self.apps[app_id])
 
     def model(self, slug: str) -> str:
         return item_path("models", self.models[slug])
@@ -145,16 +153,21 @@ def week_page(data: ReportData, site: SiteMap) -> PageSpec:
     top = data.models.sort_values("rank").head(10)
     model_links = {slug: href(path, site.model(slug)) for slug in top["model_permaslug"] if slug in site.models}
     country_links = {code: href(path, site.country(code)) for code in top["country"] if code in site.countries}
+    app_links = ({} if data.apps is None else
+                 {int(i): href(path, site.app(int(i))) for i in data.apps.top10["app_id"] if int(i) in site.apps})
+    apps_index = href(path, section_index("apps"))
 
     def render() -> dict[str, bytes]:
         images = chart_images(data)
         context = week_page_context(
             write_text(data), images, _source(), model_links.get, country_links.get,
             nav=nav(path), pager=pager, stylesheet=href(path, STYLESHEET),
+            apps=apps_context(data, app_links.get, apps_index),
         )
         return {**_files(path, images), path: _render("week.html.j2", context)}
 
-    return PageSpec(path, data_key(*_report_key(data), pager, model_links, country_links), render)
+    return PageSpec(path, data_key(*_report_key(data), pager, model_links, country_links,
+                                   {str(k): v for k, v in app_links.items()}), render)
 
 
 def index_page(weeks: list[ReportData], overview: ReportData, history: HistoryData, site: SiteMap) -> PageSpec:
@@ -349,9 +362,83 @@ def country_pages(history: HistoryData, site: SiteMap) -> list[PageSpec]:
     return [index, *(country_page(code, history, site) for code in history.country_summary["country"])]
 
 
+# ------------------------------------------------------------------------------------------- apps
+
+
+def _list_label(category: str, subcategory: str) -> str:
+    """'overall', 'coding', 'coding / cli-agent': which popular list a row is from."""
+    if category == "all":
+        return "overall"
+    return category if subcategory == "all" else f"{category} / {subcategory}"
+
+
+def _app_week(page: str, week: pd.Timestamp, site: SiteMap) -> dict:
+    """A week's label, linked when the site has a page for it (app weeks need not be model weeks)."""
+    return {"href": href(page, week_path(week.date())) if week.date() in site.weeks else None, "label": _day(week)}
+
+
+def _apps_chrome(page: str, title: str, as_of: pd.Timestamp, synthetic: bool) -> dict:
+    return {**_chrome(page, title, as_of, synthetic), "citation": apps_citation(as_of)}
+
+
+def app_page(app: dict, history: HistoryData, site: SiteMap) -> PageSpec:
+    """One app's whole history: a row per (week, popular list) it was ranked in, with the name it had there."""
+    app_id = int(app["app_id"])
+    path = site.app(app_id)
+    rows = history.apps[history.apps["app_id"] == app_id]
+    unit = chart_unit(max(int(rows["tokens"].max()), 1)) if not rows.empty else "B"
+    table = [
+        {"week": _app_week(path, row["week_start"], site), "list": _list_label(row["category"], row["subcategory"]),
+         "rank": f"#{int(row['rank'])}", "tokens": fmt_fixed(row["tokens"], unit), "change": wow_change(row),
+         "name": row["published_name"]}
+        for _, row in rows.sort_values("week_start", ascending=False, kind="stable").iterrows()
+    ]
+    weeks = int(app["weeks_overall"])
+    first, last = pd.Timestamp(app["first_seen"]), pd.Timestamp(app["last_seen"])
+    if rows.empty:
+        ranked = f"Ranked only in trending lists, from the week of {_day(first)} to the week of {_day(last)}."
+    else:
+        ranked = f"Ranked in popular lists in {_weeks_between(rows['week_start'].nunique(), first, last)}"
+        ranked += (f"; {count_of(weeks, 'week')} in the overall top 200, best overall rank #{int(app['best_rank'])}."
+                   if weeks else "; never in the overall list.")
+    facts = {"app_id": app_id, "names": list(app["names_seen"]), "ranked": ranked}
+    as_of = (history.apps if rows.empty else rows)["as_of"].max()
+
+    def render() -> dict[str, bytes]:
+        context = {**_apps_chrome(path, f"{app['app_name']}: weekly app rankings on OpenRouter", as_of,
+                                  history.synthetic),
+                   "name": app["app_name"], "facts": facts, "rows": table}
+        return {path: _render("app.html.j2", context)}
+
+    return PageSpec(path, data_key(rows, facts, table, app["app_name"], history.synthetic), render)
+
+
+def app_pages(history: HistoryData, site: SiteMap) -> list[PageSpec]:
+    """The apps index (every app of dim_app, most recently ranked first) and one page per app."""
+    path = section_index("apps")
+    summary = [] if history.app_summary is None else records(history.app_summary)
+    rows = [
+        {"href": href(path, site.app(int(app["app_id"]))), "name": app["app_name"], "weeks": int(app["weeks_overall"]),
+         "best": "–" if pd.isna(app["best_rank"]) else f"#{int(app['best_rank'])}",
+         "first": _app_week(path, pd.Timestamp(app["first_seen"]), site),
+         "last": _app_week(path, pd.Timestamp(app["last_seen"]), site)}
+        for app in summary
+    ]
+    as_of = history.weeks["as_of"].max() if history.apps is None else history.apps["as_of"].max()
+
+    def render() -> dict[str, bytes]:
+        chrome = (_chrome if history.apps is None else _apps_chrome)(path, "Every app ranked on OpenRouter", as_of,
+                                                                     history.synthetic)
+        return {path: _render("apps.html.j2", {**chrome, "apps": rows})}
+
+    index = PageSpec(path, data_key(rows, as_of, history.synthetic), render)
+    return [index, *(app_page(app, history, site) for app in summary)]
+
+
 SECTIONS = (
     Section("models", "Models", model_pages),
     Section("countries", "Countries", country_pages),
+    Section("apps", "Apps", app_pages),
 )
 
 
