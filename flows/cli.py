@@ -215,9 +215,10 @@ def demo() -> None:
                        lookback_days=(DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1)
     _print_summary(summary)
     if summary.get("report"):
-        report_md = Path(summary["report"]).with_name("report.md").read_text()
-        story = [line for line in report_md.split("\n## ")[0].splitlines() if not line.startswith("![")]
-        console.print(Markdown("\n".join(story)))
+        sections = Path(summary["report"]).with_name("report.md").read_text().split("\n## ")
+        shown = [sections[0]] + ["## " + part for part in sections[1:] if part.startswith("Apps")]
+        lines = [line for part in shown for line in part.splitlines() if not line.startswith("![")]
+        console.print(Markdown("\n".join(lines)))
         console.print(f"Full report: {summary['report']}")
     console.print(DEMO_BANNER)
 

@@ -81,6 +81,7 @@ def test_the_demo_has_its_own_home(tmp_path, home, monkeypatch):
     monkeypatch.setenv("TOKENRANK_DEMO_HOME", str(tmp_path / "demo"))
     result = CliRunner().invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
+    assert "Apps" in result.output and "Kilo Code" in result.output  # the report's Apps section is shown
     assert not Path(home).exists() and (tmp_path / "demo/home.json").exists()
     query = CliRunner().invoke(app, ["--demo", "query", "SELECT count(DISTINCT date) FROM fact_model_daily"])
     assert "182" in query.output
