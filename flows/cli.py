@@ -479,13 +479,12 @@ def weeks(
     format: StatusFormat = typer.Option(StatusFormat.table, "--format", "-f", help="json: one object per week"),
 ) -> None:
     """The weeks loaded (Monday–Sunday UTC), newest first, per dataset: days loaded and whether complete."""
-    from warehouse.query import json_value
     from warehouse.status import weeks_loaded
 
     with _reading():
         rows = weeks_loaded(Home.from_env())
     if format is StatusFormat.json:
-        sys.stdout.write(json.dumps([dataclasses.asdict(r) for r in rows], default=json_value, indent=1) + "\n")
+        _print_json([dataclasses.asdict(r) for r in rows], indent=1)
         return
     table = Table(show_edge=False, header_style="bold")
     for name in ("dataset", "week", "days", "complete", "as_of (UTC)"):
@@ -497,6 +496,13 @@ def weeks(
     console.print(table)
 
 
+def _print_json(value, indent: int) -> None:
+    """JSON on stdout, dates and times in ISO 8601 (`warehouse.query.json_value`)."""
+    from warehouse.query import json_value
+
+    sys.stdout.write(json.dumps(value, default=json_value, indent=indent) + "\n")
+
+
 def _ranges(ranges) -> str:
     return ", ".join(a.isoformat() if a == b else f"{a}..{b}" for a, b in ranges)
 
@@ -506,13 +512,12 @@ def status(
     format: StatusFormat = typer.Option(StatusFormat.table, "--format", "-f", help="json: every field, dates in ISO 8601"),
 ) -> None:
     """Dates loaded and gaps, latest as_of, last runs, restatements and unattributed models (read-only)."""
-    from warehouse.query import json_value
     from warehouse.status import read_status
 
     with _reading():
         s = read_status(Home.from_env())
     if format is StatusFormat.json:
-        sys.stdout.write(json.dumps(dataclasses.asdict(s), default=json_value, indent=2) + "\n")
+        _print_json(dataclasses.asdict(s), indent=2)
         return
     if s.synthetic:
         console.print(DEMO_BANNER)
