@@ -7,6 +7,12 @@ absolute across pages, trending = window tokens minus the mean of the three equa
 excess growth left out; 400 for a bad value or combination) and of the public `GET /api/v1/models`, from rows
 given at construction (rankings in API form: date, model_permaslug, total_tokens; apps as daily figures:
 date, app_id, app_name, tokens, requests, with each app's categories/subcategories in `memberships`).
+rankings-daily also takes every filter of the contract: `period` day|week|month, the exact filters `modality` and
+`context_bucket` (combinable) and the sampled ones `category` and `language_type` (alone, never with
+`period=day` — the default —, else a 400). Filtered rows are daily figures per filter combination
+(`set_facet_rows`; none given: no rows). Weekly/monthly buckets are read as tokenrank's documented assumption:
+`date` is the bucket's first day (a Monday for weeks), each bucket covers its whole week/month up to the last
+complete day (so it may reach past `end_date`), and the top 50 (plus `other`) is per bucket.
 Both datasets share the account's limits: `rate_limit` accepted requests per key per rolling minute and
 `daily_limit` per key per UTC day (the fake's `today`); past either, a 429 with `Retry-After`.
 
@@ -19,6 +25,7 @@ matching requests (`endpoint=None` matches any):
   `missing_key`, `tokens_non_numeric`, `tokens_negative`, `tokens_float`, `tokens_overflow`,
   `date_outside_window`, `two_other_rows`, `duplicate_row`, `version` (`value`, default "v2"), `empty_data`,
   `drop_last_days` (`days`, default 1), `short_day` (the first day keeps its first `rows`, default 10, no `other`),
+  `bucket_not_monday` (the first bucket's rows dated a day later: a weekly `date` that is not a Monday),
   `echo_key` (the request's Authorization header in the body; `where`: "row" = as the first row's
   `echo/<key>` permaslug, a valid body; "top" = an extra top-level field; "text" = a plain-text, non-JSON body);
 - while the next 200 is sent: `drip` (headers at once, then the body one byte every `interval` seconds,
@@ -59,6 +66,17 @@ CATEGORIES = {
     "entertainment": ("roleplay", "game"),
 }
 PARENT = {sub: category for category, subs in CATEGORIES.items() for sub in subs}
+EXACT_FILTERS = {
+    "modality": ("text", "image", "image_output", "audio", "tool_calling"),
+    "context_bucket": ("1K", "10K", "100K", "1M", "10M"),
+}
+SAMPLED_FILTERS = {
+    "category": ("programming", "roleplay", "marketing", "marketing/seo", "technology", "science", "translation",
+                 "legal", "finance", "health", "trivia", "academia"),
+    "language_type": ("natural", "programming"),
+}
+FILTERS = {**EXACT_FILTERS, **SAMPLED_FILTERS}
+PERIODS = ("day", "week", "month")
 
 PRE_FAULTS = {"status", "timeout", "reset"}
 SEND_FAULTS = {"drip"}
@@ -76,6 +94,7 @@ BODY_FAULTS = {
     "duplicate_row",
     "version",
     "echo_key",
+    "bucket_not_monday",
 }
 INCOMPLETE_FAULTS = {"empty_data", "drop_last_days", "short_day"}
 """Body faults that keep the contract but leave days out or short (a 200 that lacks data)."""
@@ -149,6 +168,21 @@ def synthetic_rows(first_day: dt.date, days: int, models_per_day: int = 50) -> l
     return rows
 
 
+def synthetic_facet_rows(first_day: dt.date, days: int, value: str, models_per_day: int = 12) -> list[dict[str, str]]:
+    """Deterministic daily rows of one filter value's traffic: `models_per_day` models (the synthetic_rows slugs,
+    in a value-dependent order) plus `other`, tokens ~1e8..1e11."""
+    rows = []
+    for offset in range(days):
+        day = first_day + dt.timedelta(days=offset)
+        for rank in range(models_per_day):
+            slug = f"lab{rank % 7}/model-{rank:02d}-2026010{rank % 9 + 1}"
+            weight = int(hashlib.sha256(f"{value}{slug}".encode()).hexdigest()[:4], 16) + 1
+            jitter = int(hashlib.sha256(f"{value}{day}{slug}".encode()).hexdigest()[:4], 16)
+            rows.append({"date": day.isoformat(), "model_permaslug": slug, "total_tokens": str(weight * 1_000_000 + jitter)})
+        rows.append({"date": day.isoformat(), "model_permaslug": "other", "total_tokens": "50000000"})
+    return rows
+
+
 def synthetic_apps(first_monday: dt.date, weeks: int, apps: int = 30) -> tuple[list[dict], dict[int, tuple[str, ...]]]:
     """Deterministic daily app figures for `weeks` weeks from `first_monday`, and each app's subcategories.
 
@@ -215,6 +249,7 @@ class FakeOpenRouter:
         self._faults: list[list] = []  # [fault, remaining, endpoint, opts]
         self._accepted: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
         self._daily: collections.Counter[tuple[str, dt.date]] = collections.Counter()
+        self._facet_rows: dict[tuple, list[dict]] = {}
         self._apps: list[dict] = []
         self._memberships: dict[int, set[str]] = {}
         self._lock = threading.Lock()
@@ -261,6 +296,12 @@ class FakeOpenRouter:
         """Replace the served rows (e.g. to simulate a restatement); they are served in contract order."""
         with self._lock:
             self._rows = sorted((dict(row) for row in rows), key=contract_order)
+
+    def set_facet_rows(self, filters: dict[str, str], rows: Iterable[dict]) -> None:
+        """Daily API-form rows (date, model_permaslug, total_tokens) of the traffic one filter combination selects
+        (e.g. `{"modality": "tool_calling"}`); weekly/monthly answers are aggregated from them."""
+        with self._lock:
+            self._facet_rows[tuple(sorted(filters.items()))] = sorted((dict(r) for r in rows), key=contract_order)
 
     def load(self, payload: dict) -> None:
         """Serve a whole rankings-daily payload's rows and its `meta.as_of` (e.g. the real sample)."""
@@ -395,11 +436,59 @@ class FakeOpenRouter:
         """The 200 payload for a valid query, or `_ClientError(400)` per the contract."""
         start, end = self._window(params, default_days=30)
         first, last = start.isoformat(), end.isoformat()
+        filters, period = _filters(params)
         with self._lock:
-            data = [dict(row) for row in self._rows if first <= row["date"] <= last]
+            rows = self._facet_rows.get(filters, []) if filters else self._rows
+            if period == "day":
+                data = [dict(row) for row in rows if first <= row["date"] <= last]
+            else:
+                data = _buckets(rows, start, end, self.last_complete_day, period)
         as_of = self.as_of or f"{self.today.isoformat()}T02:00:00Z"
         meta = {"as_of": as_of, "start_date": first, "end_date": last, "version": "v1"}
         return {"data": data, "meta": meta}, start, end
+
+
+def _filters(params: dict[str, str]) -> tuple[tuple, str]:
+    """(the sorted (filter, value) pairs, period) of a rankings-daily query, or `_ClientError(400)` per §1."""
+    period = params.get("period") or "day"
+    if period not in PERIODS:
+        raise _ClientError(400, f"period must be one of {', '.join(PERIODS)}, got {period!r}")
+    given = {name: params[name] for name in FILTERS if params.get(name)}
+    for name, value in given.items():
+        if value not in FILTERS[name]:
+            raise _ClientError(400, f"unknown {name} {value!r}")
+    sampled = [name for name in given if name in SAMPLED_FILTERS]
+    if sampled and len(given) > 1:
+        raise _ClientError(400, f"{sampled[0]} cannot be combined with another filter")
+    if sampled and period == "day":
+        raise _ClientError(400, f"{sampled[0]} has weekly estimates only: period=day is not available")
+    return tuple(sorted(given.items())), period
+
+
+def _bucket_start(day: dt.date, period: str) -> dt.date:
+    return day - dt.timedelta(days=day.weekday()) if period == "week" else day.replace(day=1)
+
+
+def _buckets(rows: list[dict], start: dt.date, end: dt.date, last_complete: dt.date, period: str) -> list[dict]:
+    """Daily rows summed into the week/month buckets overlapping [start, end], each over its whole span up to
+    `last_complete`, dated by its first day; the top 50 per bucket plus `other` (the rest and the days' `other`)."""
+    first_bucket = _bucket_start(start, period)
+    totals: dict[dt.date, collections.Counter] = collections.defaultdict(collections.Counter)
+    for row in rows:
+        day = dt.date.fromisoformat(row["date"])
+        bucket = _bucket_start(day, period)
+        if first_bucket <= bucket <= end and day <= last_complete:
+            totals[bucket][row["model_permaslug"]] += int(row["total_tokens"])
+    data = []
+    for bucket in sorted(totals):
+        other = totals[bucket].pop("other", 0)
+        ranked = sorted(totals[bucket].items(), key=lambda item: (-item[1], item[0]))
+        other += sum(tokens for _, tokens in ranked[50:])
+        data += [{"date": bucket.isoformat(), "model_permaslug": slug, "total_tokens": str(tokens)}
+                 for slug, tokens in ranked[:50]]
+        if other:
+            data.append({"date": bucket.isoformat(), "model_permaslug": "other", "total_tokens": str(other)})
+    return data
 
 
 def _parse_date(params: dict[str, str], name: str) -> dt.date | None:
@@ -458,6 +547,11 @@ def _mutate(fault: str, opts: dict, payload: dict, start: dt.date, end: dt.date,
         others = sum(1 for row in data if row["date"] == day and row["model_permaslug"] == "other")
         for _ in range(max(2 - others, 1)):
             data.insert(last_of_day + 1, {"date": day, "model_permaslug": "other", "total_tokens": "1000"})
+    elif fault == "bucket_not_monday":
+        day = data[0]["date"]
+        for row in data:
+            if row["date"] == day:
+                row["date"] = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
     elif fault == "duplicate_row":
         data.insert(1, dict(data[0]))
     elif fault == "version":

@@ -139,3 +139,59 @@ CREATE TABLE IF NOT EXISTS requested_dates (
     date     DATE    NOT NULL,
     PRIMARY KEY (dataset, date)
 );
+
+-- One row per (UTC day, exact facet value, ranked entry) of rankings-daily filtered by that value
+-- (rankings-daily-facets): exact daily counts restricted to modality or context-bucket traffic.
+CREATE TABLE IF NOT EXISTS fact_model_daily_facet (
+    date            DATE    NOT NULL,
+    facet           VARCHAR NOT NULL,  -- 'modality' | 'context_bucket'
+    facet_value     VARCHAR NOT NULL,  -- modality: text, image, image_output, audio, tool_calling; context_bucket: 1K .. 10M
+    model_permaslug VARCHAR NOT NULL,  -- 'author/model-slug[:variant]', or 'other' (outside that day's top 50)
+    total_tokens    BIGINT  NOT NULL,  -- exact prompt + completion tokens that day within the facet value
+    as_of           TIMESTAMP NOT NULL, -- meta.as_of of the snapshot the row came from
+    raw_file        VARCHAR NOT NULL,  -- id of the archived response (its manifest holds the query)
+    PRIMARY KEY (date, facet, facet_value, model_permaslug)
+);
+
+-- ESTIMATES, never exact counts: one row per (week, sampled facet value, ranked entry) of rankings-daily with
+-- `category` or `language_type` and period=week (rankings-weekly-estimates). Assumed (and checked: a response
+-- contradicting it is quarantined): `date` is the Monday starting the bucket, the top 50 is per bucket. Never
+-- add these to, or compare them with, the exact tables.
+CREATE TABLE IF NOT EXISTS fact_model_weekly_estimate (
+    week_start      DATE    NOT NULL,  -- Monday of the Monday–Sunday UTC bucket (the response's `date`)
+    facet           VARCHAR NOT NULL,  -- 'category' | 'language_type'
+    facet_value     VARCHAR NOT NULL,  -- category: programming, roleplay, ...; language_type: natural | programming
+    model_permaslug VARCHAR NOT NULL,  -- or 'other' (outside the bucket's top 50)
+    total_tokens    BIGINT  NOT NULL,  -- OpenRouter's ESTIMATE of the week's tokens (sampled data)
+    as_of           TIMESTAMP NOT NULL, -- meta.as_of of the snapshot the row came from
+    raw_file        VARCHAR NOT NULL,  -- id of the archived response (its manifest holds the query, period=week)
+    PRIMARY KEY (week_start, facet, facet_value, model_permaslug)
+);
+
+-- Every token value of fact_model_daily_facet a later fetch changed (old NULL: appeared; new NULL: left).
+CREATE TABLE IF NOT EXISTS facet_restatements (
+    date            DATE    NOT NULL,
+    facet           VARCHAR NOT NULL,
+    facet_value     VARCHAR NOT NULL,
+    model_permaslug VARCHAR NOT NULL,
+    old_tokens      BIGINT,
+    new_tokens      BIGINT,
+    old_as_of       TIMESTAMP NOT NULL,
+    new_as_of       TIMESTAMP NOT NULL,
+    old_raw_file    VARCHAR NOT NULL,
+    new_raw_file    VARCHAR NOT NULL
+);
+
+-- Every estimate of fact_model_weekly_estimate a later fetch changed (estimates, as the table they restate).
+CREATE TABLE IF NOT EXISTS estimate_restatements (
+    week_start      DATE    NOT NULL,
+    facet           VARCHAR NOT NULL,
+    facet_value     VARCHAR NOT NULL,
+    model_permaslug VARCHAR NOT NULL,
+    old_tokens      BIGINT,
+    new_tokens      BIGINT,
+    old_as_of       TIMESTAMP NOT NULL,
+    new_as_of       TIMESTAMP NOT NULL,
+    old_raw_file    VARCHAR NOT NULL,
+    new_raw_file    VARCHAR NOT NULL
+);

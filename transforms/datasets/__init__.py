@@ -4,9 +4,10 @@ order runs take them (rankings-daily first)."""
 
 from __future__ import annotations
 
-from transforms.datasets import app_rankings, rankings_daily
+from transforms.datasets import app_rankings, rankings_daily, rankings_estimates, rankings_facets
 from transforms.datasets.base import Dataset
 
-DATASETS: dict[str, Dataset] = {ds.name: ds for ds in (rankings_daily.DATASET, app_rankings.DATASET)}
+DATASETS: dict[str, Dataset] = {ds.name: ds for ds in (rankings_daily.DATASET, app_rankings.DATASET,
+                                                        rankings_facets.DATASET, rankings_estimates.DATASET)}
 
 __all__ = ["DATASETS", "Dataset"]
