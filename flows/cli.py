@@ -58,6 +58,8 @@ class DatasetChoice(str, enum.Enum):
     all = "all"
     rankings_daily = "rankings-daily"
     app_rankings = "app-rankings"
+    rankings_daily_facets = "rankings-daily-facets"
+    rankings_weekly_estimates = "rankings-weekly-estimates"
 
 
 _options = {"verbose": False, "home_given": False}
