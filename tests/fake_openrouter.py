@@ -25,13 +25,14 @@ matching requests (`endpoint=None` matches any):
   `missing_key`, `tokens_non_numeric`, `tokens_negative`, `tokens_float`, `tokens_overflow`,
   `date_outside_window`, `two_other_rows`, `duplicate_row`, `version` (`value`, default "v2"), `empty_data`,
   `drop_last_days` (`days`, default 1), `short_day` (the first day keeps its first `rows`, default 10, no `other`),
-  `bucket_not_monday` (the first bucket's rows dated a day later: a weekly `date` that is not a Monday),
   `echo_key` (the request's Authorization header in the body; `where`: "row" = as the first row's
   `echo/<key>` permaslug, a valid body; "top" = an extra top-level field; "text" = a plain-text, non-JSON body);
 - while the next 200 is sent: `drip` (headers at once, then the body one byte every `interval` seconds,
   default 0.1, until done or the client hangs up; the bytes sent per dripped response go to `dripped`).
   for app-rankings also (`APP_BODY_FAULTS`): `rank_gap`, `ranks_from_zero`, `tokens_out_of_order`,
-  `duplicate_app`, `requests_negative`, `requests_float`, `window_echo`.
+  `duplicate_app`, `requests_negative`, `requests_float`, `window_echo`; for filtered rankings-daily also
+  (`FACET_BODY_FAULTS`): `bucket_not_monday` (the first bucket's rows dated a day later: a weekly `date` that
+  is not a Monday).
 """
 
 from __future__ import annotations
@@ -94,11 +95,11 @@ BODY_FAULTS = {
     "duplicate_row",
     "version",
     "echo_key",
-    "bucket_not_monday",
 }
 INCOMPLETE_FAULTS = {"empty_data", "drop_last_days", "short_day"}
 """Body faults that keep the contract but leave days out or short (a 200 that lacks data)."""
 BODY_FAULTS |= INCOMPLETE_FAULTS
+FACET_BODY_FAULTS = {"bucket_not_monday"}
 APP_BODY_FAULTS = {"rank_gap", "ranks_from_zero", "tokens_out_of_order", "duplicate_app", "requests_negative",
                    "requests_float", "window_echo"}
 
@@ -319,7 +320,7 @@ class FakeOpenRouter:
     def inject(self, fault: str, times: int = 1, endpoint: str | None = "rankings-daily", **opts) -> None:
         """Queue `fault` for the next `times` requests to `endpoint` ("rankings-daily", "app-rankings", "models" or
         None = any)."""
-        if fault not in PRE_FAULTS | SEND_FAULTS | BODY_FAULTS | APP_BODY_FAULTS:
+        if fault not in PRE_FAULTS | SEND_FAULTS | BODY_FAULTS | APP_BODY_FAULTS | FACET_BODY_FAULTS:
             raise ValueError(f"unknown fault {fault!r}")
         if fault == "status" and "code" not in opts:
             raise ValueError("the status fault needs code=...")
@@ -649,7 +650,7 @@ class _Handler(BaseHTTPRequestHandler):
             payload, start, end = (fake._rankings if endpoint == "rankings-daily" else fake._app_rankings)(params)
         except _ClientError as error:
             return self._send_error(error.code, error.message)
-        body_fault = fake._take_fault(endpoint, BODY_FAULTS | APP_BODY_FAULTS)
+        body_fault = fake._take_fault(endpoint, BODY_FAULTS | APP_BODY_FAULTS | FACET_BODY_FAULTS)
         if body_fault is None:
             return self._send_200(endpoint, json.dumps(payload).encode())
         body, content_type = _mutate(*body_fault, payload, start, end, auth)
