@@ -218,7 +218,7 @@ def demo() -> None:
     _print_summary(summary)
     if summary.get("report"):
         sections = Path(summary["report"]).with_name("report.md").read_text().split("\n## ")
-        shown = [sections[0]] + ["## " + part for part in sections[1:] if part.startswith("Apps")]
+        shown = [sections[0]] + ["## " + part for part in sections[1:] if part.startswith(("Apps", "By traffic"))]
         lines = [line for part in shown for line in part.splitlines() if not line.startswith("![")]
         console.print(Markdown("\n".join(lines)))
         console.print(f"Full report: {summary['report']}")

@@ -1,5 +1,5 @@
-"""The demo source: serves the synthetic datasets of `demo_dataset` (rankings-daily, /models) and `demo_apps`
-(app-rankings) through the `RankingsSource` interface.
+"""The demo source: serves the synthetic datasets of `demo_dataset` (rankings-daily, /models), `demo_apps`
+(app-rankings) and `demo_facets` (the facet datasets) through the `RankingsSource` interface.
 
 No HTTP at all. Bodies are JSON bytes shaped exactly like the live API's, so they travel the same
 archive -> contract -> lake path as live responses; `synthetic = True` marks everything built from them.
@@ -12,10 +12,15 @@ import json
 
 from flows.sources.demo_apps import app_rankings_payload
 from flows.sources.demo_dataset import DEMO_LAST_DAY, models_payload, rankings_payload
+from flows.sources.demo_facets import facet_payload
+from transforms.datasets import rankings_estimates, rankings_facets
 from transforms.datasets.base import Request
 from transforms.datasets.rankings_daily import request as rankings_request
 from transforms.responses import APPS_ENDPOINT, MODELS_ENDPOINT, RANKINGS_ENDPOINT, FetchedResponse
 from transforms.windows import Window, utc_now
+
+
+FACET_ENDPOINTS = (rankings_facets.ENDPOINT, rankings_estimates.ENDPOINT)
 
 
 def _json_bytes(payload: dict) -> bytes:
@@ -36,6 +41,8 @@ class DemoSource:
             body = rankings_payload(request.window.start, request.window.end)
         elif request.endpoint == APPS_ENDPOINT:
             body = app_rankings_payload(request.query)
+        elif request.endpoint in FACET_ENDPOINTS:
+            body = facet_payload(request.query)
         else:
             raise ValueError(f"the demo has no {request.endpoint} data")
         return FetchedResponse(endpoint=request.endpoint, params=request.query, body=_json_bytes(body),

@@ -180,6 +180,6 @@ DATASET = RankingsEstimates(
     sort_by=("model_permaslug",),
     compared=(("total_tokens", "tokens"),),
     restatements_table="estimate_restatements",
-    citation="Source: OpenRouter (openrouter.ai/rankings), as of {as_of}. Weekly estimates from sampled data.",
+    citation="Source: OpenRouter (openrouter.ai/rankings), as of {as_of}.",
     licensed=True,
 )
