@@ -76,6 +76,18 @@ def test_a_response_contradicting_the_weekly_assumption_is_quarantined_and_asked
     assert fact("SELECT count(DISTINCT (facet, facet_value)) FROM fact_model_weekly_estimate") == [(14,)]
 
 
+@pytest.mark.parametrize("fault, opts, again", [("empty_data", {}, 60), ("drop_last_days", {"days": 2}, 2)])
+def test_days_a_200_lacks_are_not_partitions_and_are_asked_for_again(facet_fake, fault, opts, again):
+    facet_fake.inject(fault, **opts)
+    pipeline.backfill(*SIXTY, dataset=EXACT)
+    assert fact("SELECT count(*) FROM lake_partitions WHERE dataset = ?", [EXACT]) == [(600 - again,)]
+    pipeline.backfill(*SIXTY, dataset=EXACT)
+    [retry] = filtered(facet_fake)[10:]
+    assert (retry.params["modality"], dt.date.fromisoformat(retry.params["end_date"]) - dt.date.fromisoformat(
+        retry.params["start_date"])) == ("text", dt.timedelta(days=again - 1))
+    assert fact("SELECT count(*) FROM lake_partitions WHERE dataset = ? AND rows = 0", [EXACT]) == [(0,)]
+
+
 def test_a_later_snapshot_is_a_restatement_and_a_rebuild_from_raw_alone_agrees(facet_fake):
     span = (D(2026, 6, 8), D(2026, 6, 21))
     pipeline.backfill(*span, dataset=EXACT)

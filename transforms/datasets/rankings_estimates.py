@@ -13,7 +13,8 @@ Each response is archived with its query (window, filter, `period=week`: the raw
 `<facet>.<value>.week`), so a later reading of the API can re-derive everything from raw/.
 
 Grain: one row per (week_start, facet, facet_value, model_permaslug). Partition: one week of one facet value
-(`lake/rankings_weekly_estimate/<week_start>_<facet>_<value>.parquet`), with or without rows. Warehouse:
+(`lake/rankings_weekly_estimate/<week_start>_<facet>_<value>.parquet`); a week without rows is one only before
+the answer's last week with rows (as for the exact facets; later weeks are asked for again). Warehouse:
 `fact_model_weekly_estimate`, delete-insert by partition; restatements in `estimate_restatements`. Requests:
 one per facet value (14) and run of ≤ 52 missing weeks.
 """
@@ -82,13 +83,14 @@ class RankingsEstimates(Dataset):
         return facet_rows(self.schema, rows, facet, value)
 
     def split(self, pages: list[Page]) -> tuple[list[Partition], list[tuple[str, str]]]:
-        """Every week of each page's window is a partition of its facet value, with or without rows."""
+        """Every week of each page's window up to its last week with rows is a partition of its facet value, with or
+        without rows; weeks after it (or every week of an answer without rows) are not: asked for again."""
         parts = []
         for page in pages:
             facet, value = facet_of(page.params, SAMPLED)
             window = _request_window(page.params)
             groups = split_by(page.rows, "week_start")
-            for week in _mondays(window.start, window.end):
+            for week in _mondays(window.start, max(groups, default=dt.date.min)):
                 rows = groups.get(week, page.rows.slice(0, 0))
                 parts.append(Partition((week, facet, value), rows, page.as_of, (page.raw_file,)))
         return parts, []

@@ -7,9 +7,11 @@ the one filter (`period` left at its default, `day`); the raw file name carries 
 (`..._modality.tool-calling_...`).
 
 Grain: one row per (date, facet, facet_value, model_permaslug). Partition: one UTC day of one facet value
-(`lake/rankings_daily_facet/<date>_<facet>_<value>.parquet`, names coded by `facets.code`). Unlike
-rankings-daily, a day the API answered with no rows is a partition without rows (a small facet such as audio
-can be empty; the answer is recorded and not asked again) — the weekly run re-fetches its lookback anyway.
+(`lake/rankings_daily_facet/<date>_<facet>_<value>.parquet`, names coded by `facets.code`). A day without
+rows *before* the answer's last day with rows is a partition without rows (a small facet such as audio can be
+empty some days: the answer is recorded, not asked again, so sporadic gaps do not fragment later backfills);
+days after it, and every day of an answer without any row, are not partitions: as with rankings-daily, the
+next run asks for them again (a day not yet published, or a 200 that lacks days).
 Warehouse: `fact_model_daily_facet`, delete-insert by partition; restatements in `facet_restatements`.
 """
 
@@ -66,13 +68,13 @@ class RankingsFacets(Dataset):
         return facet_rows(self.schema, rows, facet, value)
 
     def split(self, pages: list[Page]) -> tuple[list[Partition], list[tuple[str, str]]]:
-        """Every day of each page's window is a partition of its facet value, with or without rows."""
+        """Every day of each page's window up to its last day with rows is a partition of its facet value, with
+        or without rows; days after it (or every day of an answer without rows) are not: asked for again."""
         parts = []
         for page in pages:
             facet, value = facet_of(page.params, EXACT)
-            window = Window(dt.date.fromisoformat(page.params["start_date"]), dt.date.fromisoformat(page.params["end_date"]))
             groups = split_by(page.rows, "date")
-            for day in window.dates():
+            for day in Window(dt.date.fromisoformat(page.params["start_date"]), max(groups, default=dt.date.min)).dates():
                 rows = groups.get(day, page.rows.slice(0, 0))
                 parts.append(Partition((day, facet, value), rows, page.as_of, (page.raw_file,)))
         return parts, []

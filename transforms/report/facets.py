@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from transforms.datasets import DATASETS
+from transforms.datasets.facets import SAMPLED
 from transforms.report.numbers import count_of
 from transforms.report.templating import LICENCE
 from transforms.report.text import format_as_of
@@ -57,7 +58,7 @@ def _pct(share: float) -> str:
 
 
 def _row(data: FacetsData, facet: str, value: str, label: str) -> dict:
-    estimate = facet != "modality" and facet != "context_bucket"
+    estimate = facet in SAMPLED
     mark = " (estimate)" if estimate else ""
     countries = data.countries[(data.countries["facet"] == facet) & (data.countries["facet_value"] == value)]
     usage = data.usage[(data.usage["facet"] == facet) & (data.usage["facet_value"] == value)]

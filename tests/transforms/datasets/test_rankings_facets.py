@@ -83,16 +83,19 @@ def test_file_tags_and_partition_names_carry_every_filter_value_and_come_back(da
         FACETS_DS.parse_partition("2026-06-08_modality_video")
 
 
-def test_exact_rows_are_tagged_with_their_facet_and_every_day_of_the_window_is_a_partition():
-    params = {"start_date": "2026-06-08", "end_date": "2026-06-09", "modality": "tool_calling"}
-    rows = FACETS_DS.normalize(body([{"date": "2026-06-08", "model_permaslug": "qwen/a", "total_tokens": "7"}],
-                                    "2026-06-08", "2026-06-09"), raw_file="f1", params=params)
+def test_exact_rows_are_tagged_with_their_facet_and_days_up_to_the_last_with_rows_are_partitions():
+    params = {"start_date": "2026-06-08", "end_date": "2026-06-11", "modality": "tool_calling"}
+    rows = FACETS_DS.normalize(body([{"date": "2026-06-08", "model_permaslug": "qwen/a", "total_tokens": "7"},
+                                     {"date": "2026-06-10", "model_permaslug": "qwen/a", "total_tokens": "8"}],
+                                    "2026-06-08", "2026-06-11"), raw_file="f1", params=params)
     assert rows.to_pylist()[0] == {"date": D(2026, 6, 8), "facet": "modality", "facet_value": "tool_calling",
                                    "model_permaslug": "qwen/a", "total_tokens": 7,
                                    "as_of": dt.datetime(2026, 6, 22, 2), "raw_file": "f1"}
     parts, problems = FACETS_DS.split([Page(params, rows, dt.datetime(2026, 6, 22, 2), "f1")])
-    assert [(p.key, p.rows.num_rows) for p in parts] == [((D(2026, 6, 8), "modality", "tool_calling"), 1),
-                                                          ((D(2026, 6, 9), "modality", "tool_calling"), 0)]
+    # 06-09 answered empty between days with rows: recorded; 06-11, after the last day with rows: asked again
+    assert [(p.key[0], p.rows.num_rows) for p in parts] == [(D(2026, 6, 8), 1), (D(2026, 6, 9), 0),
+                                                             (D(2026, 6, 10), 1)]
+    assert FACETS_DS.split([Page(params, rows.slice(0, 0), dt.datetime(2026, 6, 22, 2), "f2")]) == ([], [])
     with pytest.raises(ContractError, match="filters by"):
         FACETS_DS.normalize(body([], "2026-06-08", "2026-06-09"), raw_file="f2",
                             params={"start_date": "2026-06-08", "end_date": "2026-06-09"})
