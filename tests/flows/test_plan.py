@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from flows import pipeline
 from flows.cli import app
-from tests.fake_openrouter import synthetic_apps
+from tests.fake_openrouter import synthetic_apps, synthetic_rows
 
 D = dt.date
 
@@ -77,3 +77,36 @@ def test_plan_on_the_demo_needs_no_budget(home):
 def test_plan_refuses_a_reversed_range(home):
     result = CliRunner().invoke(app, ["plan", "--start", "2026-06-21", "--end", "2026-06-01"])
     assert result.exit_code == 2 and "is after" in result.output
+
+
+def test_a_60_day_backfill_of_every_dataset_keeps_the_limits_and_makes_exactly_the_planned_requests(
+        fake_openrouter, monkeypatch):
+    """At the real 30 a minute, on a clock shared by the client's limiter and the fake (sleeping advances it)."""
+    from warehouse import request_budget
+    from tests.helpers import FakeTime
+
+    start, end = D(2026, 4, 23), D(2026, 6, 21)  # 60 days
+    fake_openrouter.set_rows(synthetic_rows(start, days=60))
+    fake_openrouter.set_apps(*synthetic_apps(D(2026, 4, 6), weeks=11, apps=30))
+    clock = FakeTime(dt.datetime(2026, 6, 22, 6, tzinfo=dt.UTC).timestamp())
+    fake_openrouter.clock = clock.clock
+    fake_openrouter.rate_limit = 30
+    monkeypatch.setenv("TOKENRANK_REQUESTS_PER_MINUTE", "30")
+    real = request_budget.RequestBudget
+    monkeypatch.setattr(request_budget, "RequestBudget", lambda **kw: real(clock=clock.clock, sleep=clock.sleep, **kw))
+
+    planned = plan_json("--start", start.isoformat(), "--end", end.isoformat())
+    backfills = [r for r in planned["runs"] if r["kind"] == "backfill"]
+    assert [r["dataset"] for r in backfills] == list(pipeline.DATASETS) and planned["days_needed"] == 1
+    runs = pipeline.backfill_all(start, end, dataset="all")
+    data_api = [r for r in fake_openrouter.requests if "/datasets/" in r.path]
+    assert [r.requests for r in runs] == [r["requests"] for r in backfills]
+    assert len(data_api) == sum(r["requests"] for r in backfills) == len(fake_openrouter.accepted_at)  # no 429
+    times = fake_openrouter.accepted_at
+    assert max(sum(1 for t in times if s <= t < s + 60) for s in times) <= 30
+    assert len(data_api) <= 500 - 100  # one UTC day, the headroom untouched
+    assert clock.now - times[0] >= 60 * (len(data_api) // 30 - 1)  # it really was paced
+
+    again = pipeline.backfill_all(start, end, dataset="all")
+    assert [r.requests for r in again] == [0] * len(again)
+    assert len([r for r in fake_openrouter.requests if "/datasets/" in r.path]) == len(data_api)
