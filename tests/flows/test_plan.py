@@ -12,14 +12,22 @@ from typer.testing import CliRunner
 
 from flows import pipeline
 from flows.cli import app
-from tests.fake_openrouter import synthetic_apps, synthetic_rows
+from tests.fake_openrouter import FILTERS, synthetic_apps, synthetic_facet_rows, synthetic_rows
 
 D = dt.date
+
+
+def serve_facets(fake, first: dt.date, days: int) -> None:
+    """Rows for every facet value, so the facet datasets hold what they fetched (an empty answer is asked again)."""
+    for facet, values in FILTERS.items():
+        for value in values:
+            fake.set_facet_rows({facet: value}, synthetic_facet_rows(first, days, value))
 
 
 @pytest.fixture
 def apps_fake(fake_openrouter):
     fake_openrouter.set_apps(*synthetic_apps(D(2026, 5, 25), weeks=4, apps=30))
+    serve_facets(fake_openrouter, D(2026, 5, 25), 28)
     return fake_openrouter
 
 
@@ -32,29 +40,35 @@ def plan_json(*args: str) -> dict:
 def test_plan_makes_no_request_and_counts_what_the_backfill_makes(apps_fake):
     planned = plan_json("--start", "2026-06-08", "--end", "2026-06-21")
     backfills = {r["dataset"]: r for r in planned["runs"] if r["kind"] == "backfill"}
-    assert {d: r["requests"] for d, r in backfills.items()} == {"rankings-daily": 1, "app-rankings": 2 * 26}
-    assert [r["kind"] for r in planned["runs"]] == ["weekly", "weekly", "backfill", "backfill"]
+    assert {d: r["requests"] for d, r in backfills.items()} == {"rankings-daily": 1, "app-rankings": 2 * 26,
+                                                                "rankings-daily-facets": 10,
+                                                                "rankings-weekly-estimates": 14}
+    assert [r["kind"] for r in planned["runs"]] == ["weekly"] * 4 + ["backfill"] * 4
     assert (planned["per_day"], planned["headroom"], planned["used_today"], planned["days_needed"]) == (500, 100, 0, 1)
     assert apps_fake.requests == []
 
     runs = pipeline.backfill_all(D(2026, 6, 8), D(2026, 6, 21), dataset="all")
-    assert [r.requests for r in runs] == [1, 52] == [len(apps_fake.rankings_requests()), len(apps_fake.app_requests())]
+    assert [r.requests for r in runs] == [1, 52, 10, 14]
+    assert len(apps_fake.rankings_requests()) == 1 + 10 + 14 and len(apps_fake.app_requests()) == 52
 
     again = plan_json("--start", "2026-06-08", "--end", "2026-06-21")
     assert {r["dataset"]: (r["requests"], r["skipped"]) for r in again["runs"] if r["kind"] == "backfill"} == {
-        "rankings-daily": (0, 14), "app-rankings": (0, 2 * 25)}  # partitions held: 25 lists a week
-    assert again["used_today"] == 53 and again["days_needed"] == 1
+        "rankings-daily": (0, 14), "app-rankings": (0, 2 * 25),  # partitions held: 25 lists a week
+        "rankings-daily-facets": (0, 10 * 14), "rankings-weekly-estimates": (0, 14 * 2)}
+    assert again["used_today"] == 77 and again["days_needed"] == 1
 
 
 def test_plan_prints_the_days_a_long_backfill_takes(apps_fake, monkeypatch):
     monkeypatch.setenv("TOKENRANK_DAILY_REQUEST_BUDGET", "50")
     monkeypatch.setenv("TOKENRANK_REQUEST_HEADROOM", "20")
+    monkeypatch.setenv("COLUMNS", "200")  # the table's rows whole, dataset names included
     result = CliRunner().invoke(app, ["plan", "--start", "2026-06-01", "--end", "2026-06-21", "--dataset", "app-rankings"])
     assert result.exit_code == 0, result.output
-    # weekly runs 1 + 29 = 30 today (of 50); backfill 3 weeks x 26 = 78 at 30 a day: 0 today (30 used), 30, 30, 18
+    # weekly runs 1 + 29 + 10 + 14 = 54: 50 today, 4 on day 2; backfill 3 weeks x 26 = 78 at 30 a day: 26 on day 2
+    # (4 used), 30, 22
     assert re.search(r"backfill +app-rankings +78 +2026-06-01\.\.2026-06-21 +0 +days 2–4", result.output)
     assert "Backfill: 78 requests; about 4 UTC day(s)" in result.output
-    assert "weekly runs need 30 requests, more than the 20" in result.output
+    assert "weekly runs need 54 requests, more than the 20" in result.output
     assert apps_fake.requests == []
 
 
@@ -88,6 +102,7 @@ def test_a_60_day_backfill_of_every_dataset_keeps_the_limits_and_makes_exactly_t
     start, end = D(2026, 4, 23), D(2026, 6, 21)  # 60 days
     fake_openrouter.set_rows(synthetic_rows(start, days=60))
     fake_openrouter.set_apps(*synthetic_apps(D(2026, 4, 6), weeks=11, apps=30))
+    serve_facets(fake_openrouter, D(2026, 4, 20), 63)
     clock = FakeTime(dt.datetime(2026, 6, 22, 6, tzinfo=dt.UTC).timestamp())
     fake_openrouter.clock = clock.clock
     fake_openrouter.rate_limit = 30
