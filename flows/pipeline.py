@@ -24,6 +24,7 @@ from flows.sources.registry import make_source
 from transforms.contract import ContractError
 from transforms.datasets import DATASETS, Dataset
 from transforms.datasets.base import FetchPlan, RangePlan, Request
+from transforms.datasets.session_cost import ENDPOINT as SESSION_COST
 from transforms.responses import RANKINGS_ENDPOINT
 from transforms.windows import MAX_WINDOW_DAYS
 from warehouse import ingest, session
@@ -31,7 +32,7 @@ from warehouse.coverage import held_partitions
 from warehouse.failpoints import failpoint
 from warehouse.home import check_source
 from warehouse.paths import Home
-from warehouse.raw_archive import RawFile
+from warehouse.raw_archive import RawArchive, RawFile
 from warehouse.request_budget import BudgetSpent, days_needed
 from warehouse.runs import RunStats
 
@@ -95,13 +96,13 @@ def weekly(
 
 def weekly_all(
     source: str = "openrouter", end_date: dt.date | None = None, lookback_days: int = 14,
-    window_days: int = MAX_WINDOW_DAYS, *, datasets: tuple[str, ...] = tuple(DATASETS), home: Home | None = None,
+    window_days: int = MAX_WINDOW_DAYS, *, datasets: tuple[str, ...] | None = None, home: Home | None = None,
     progress: Progress | None = None,
 ) -> list[RunStats]:
     """`weekly` for each dataset in turn, one run (and write session) each; the first failure ends the sequence
     (what ran before it stays loaded)."""
     return [weekly(source, end_date, lookback_days, window_days, dataset=name, home=home, progress=progress)
-            for name in datasets]
+            for name in datasets or dataset_names(ALL)]
 
 
 def backfill(
@@ -132,13 +133,63 @@ def backfill(
     return run
 
 
+def snapshot_names() -> list[str]:
+    """The snapshot datasets (no history in the API), in `DATASETS` order."""
+    return [name for name, ds in DATASETS.items() if ds.snapshot]
+
+
+class SnapshotMissing(RuntimeError):
+    """A capture that must have found this week's session-cost snapshot did not: the week is lost for good."""
+
+
+def expected_window_end(today: dt.date) -> dt.date:
+    """The session-cost window a capture on `today` should find: the one ending on the Sunday before the most
+    recent Monday (published that Monday morning, UTC)."""
+    return today - dt.timedelta(days=today.weekday() + 1)
+
+
+def capture(
+    source: str = "openrouter", *, datasets: tuple[str, ...] | None = None, require_week: bool = False,
+    today: dt.date | None = None, home: Home | None = None, progress: Progress | None = None,
+) -> list[RunStats]:
+    """Store the current snapshot of each snapshot dataset (default: every one), one run and write session each.
+
+    A snapshot the lake already holds is not stored again (the capture is then a no-op beyond its requests); a
+    changed value for the same snapshot is a restatement. `require_week` (the last capture of the week): raise
+    `SnapshotMissing` when session-cost's window ending `expected_window_end(today)` is still not held, after
+    storing everything else; without it, a missing window is a note (a later capture tries again). `today`
+    (default: the source's last complete day + 1) is the UTC day of the capture.
+    """
+    home = home or Home.from_env()
+    runs = []
+    for name in datasets or snapshot_names():
+        ds = DATASETS[_one(name)]
+        src = make_source(source)
+        today = today or src.last_complete_day() + dt.timedelta(days=1)
+        runs.append(ingest_plan(home, src, ds, ds.plan_snapshot(today), "capture", progress=progress,
+                                with_catalogue=False))
+    if SESSION_COST in (datasets or snapshot_names()):
+        wanted = expected_window_end(today)
+        held = held_partitions(home, DATASETS[SESSION_COST])
+        if wanted not in held:
+            text = (f"session-cost: no snapshot for the window ending {wanted} yet (latest held: "
+                    f"{max(held) if held else 'none'})")
+            if require_week:
+                raise SnapshotMissing(f"{text}; this was the week's last capture: the week is missed for good "
+                                      "(the API keeps no history)")
+            log().warning("%s: a later capture tries again", text)
+            runs[0].notes.append(f"{text}: a later capture tries again")
+    return runs
+
+
 ALL = "all"
-"""`--dataset all`: every dataset, in `DATASETS` order."""
+"""`--dataset all`: every dataset with a history, in `DATASETS` order (snapshot datasets are `capture`'s)."""
 
 
 def dataset_names(choice: str) -> list[str]:
-    """The datasets a `--dataset` value names ('all' or one dataset's name); ValueError for anything else."""
-    return list(DATASETS) if choice == ALL else [_one(choice)]
+    """The datasets a `--dataset` value names ('all': every one but the snapshot datasets, or one dataset's name);
+    ValueError for anything else."""
+    return [name for name, ds in DATASETS.items() if not ds.snapshot] if choice == ALL else [_one(choice)]
 
 
 def _one(name: str) -> str:
@@ -207,10 +258,11 @@ def ingest_plan(
     try:
         raws: list[RawFile] = []
         done: list[Request] = []
+        capture: list[tuple[Request, str | None]] = []  # the paged fetch in progress: its first request, its mark
         while len(done) < len(queue):
             request = queue[len(done)]
             try:
-                raw = step("fetch-and-archive", _fetch, home, src, request, run.run_id)
+                raw, mark = step("fetch-and-archive", _fetch, home, src, request, run.run_id, dataset)
             except BudgetSpent as exc:
                 if strict:  # a weekly run is all or nothing
                     raise
@@ -219,6 +271,11 @@ def ingest_plan(
                 run.days_left = days_needed(run.requests_left, 0, limiter.per_day) if limiter is not None else None
                 logger.warning("%s: stopping after %d of %d requests", exc, len(done), len(queue))
                 break
+            if request in plan.requests or not capture:
+                capture = [(request, mark)]
+            elif mark != capture[0][1]:
+                _refetch(logger, run, queue, done, raws, capture, raw, mark, home)
+                continue
             raws.append(raw)
             done.append(request)
             run.windows_done.append(request.label)
@@ -249,6 +306,9 @@ def ingest_plan(
         run.empty_dates, run.short_dates = dataset.quality(
             [r for r, raw in zip(done, raws) if raw.file_id in answered], [ingest.page(r, t) for r, t in zip(valid, tables)])
         run.empty_partitions = [dataset.partition_name(p.key) for p in parts if not p.rows.num_rows]
+        for note in dataset.notes([ingest.page(r, t) for r, t in zip(valid, tables)]):
+            logger.warning("%s", note)
+            run.notes.append(note)
         step("load", session.commit_run, home, run, partitions={dataset.name: parts},
              raws=valid + ([catalogue_raw] if catalogue_raw else []), catalogue=catalogue)
     except Exception as exc:
@@ -277,11 +337,37 @@ def _budget_note(logger, run: RunStats, plan: FetchPlan, limiter) -> None:
     run.notes.append(note)
 
 
-def _fetch(home: Home, src: RankingsSource, request: Request, run_id: str) -> RawFile:
-    raw = ingest.archive_response(home, src.fetch(request), run_id)
+def _fetch(home: Home, src: RankingsSource, request: Request, run_id: str, dataset: Dataset) -> tuple[RawFile, str | None]:
+    """Fetch and archive one request: its record and its `Dataset.page_mark`."""
+    response = src.fetch(request)
+    raw = ingest.archive_response(home, response, run_id)
     failpoint("after-archive")
     log().info("fetched %s: %s rows, as_of %s (%s)", request.what, raw.rows, raw.as_of, raw.file_id)
-    return raw
+    return raw, dataset.page_mark(response.body)
+
+
+MAX_REFETCHES = 3
+"""How many times one run fetches a paged snapshot again after a refresh landed mid-fetch before it fails."""
+
+
+def _refetch(logger, run: RunStats, queue: list[Request], done: list[Request], raws: list[RawFile],
+             capture: list[tuple[Request, str | None]], raw: RawFile, mark: str | None, home: Home) -> None:
+    """A page disagrees with its capture's first page (the snapshot was refreshed mid-fetch): quarantine the
+    capture's pages, so neither this run nor a rebuild uses them, and ask for the capture again from its first
+    request. More than `MAX_REFETCHES` refreshes in one run fail it."""
+    first, first_mark = capture.pop()
+    note = (f"{first.endpoint}: the snapshot changed mid-fetch (window {first_mark} became {mark}): "
+            "its pages were discarded and fetched again")
+    if sum(1 for line in run.notes if line.startswith(f"{first.endpoint}: the snapshot changed")) >= MAX_REFETCHES:
+        raise SourceError(f"{first.endpoint}: the snapshot changed mid-fetch {MAX_REFETCHES + 1} times; giving up")
+    start, current = done.index(first), len(done)
+    archive = RawArchive(home)
+    for stale in raws[start:] + [raw]:
+        archive.quarantine(stale, note)
+    logger.warning("%s", note)
+    run.notes.append(note)
+    queue[start:current + 1] = [first]
+    del raws[start:], done[start:], run.windows_done[start:]
 
 
 def _catalogue(home: Home, src: RankingsSource, run: RunStats):
