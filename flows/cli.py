@@ -146,10 +146,15 @@ def _execute(kind: str, site: bool = True, **params) -> dict:
                 _prefect_env()
                 if kind == "weekly":
                     from flows.weekly import weekly_rankings as prefect_flow
+                elif kind == "capture":
+                    from flows.capture import capture_snapshots as prefect_flow
                 else:
                     from flows.backfill import backfill as prefect_flow
                 return prefect_flow(**params)
             home = Home.from_env()
+            if kind == "capture":
+                params["datasets"] = tuple(params["datasets"]) if params.get("datasets") else None
+                return pipeline.combined_summary(pipeline.capture(**params, home=home))
             if kind == "backfill":
                 return pipeline.combined_summary(pipeline.backfill_all(**params, home=home))
             runs = pipeline.weekly_all(**params, home=home)
@@ -237,6 +242,19 @@ def run(
 
     _print_summary(_execute("weekly", source=source.value, end_date=_as_date(end_date), lookback_days=lookback_days,
                             window_days=window_days, datasets=tuple(dataset_names(dataset.value))))
+
+
+@app.command()
+def capture(
+    source: Source = typer.Option(Source.openrouter, help="where the data come from"),
+    dataset: Optional[list[str]] = typer.Option(None, help="session-cost, task-classifications or benchmarks "
+                                                "(repeatable; default: all three)"),
+    require_week: bool = typer.Option(False, "--require-week", help="fail (exit 1) when last Sunday's session-cost "
+                                      "window is still not held: the week's last capture"),
+) -> None:
+    """Store the current snapshot of session cost, task classifications and benchmarks (the API keeps no history
+    of them: only what is captured each week exists). A snapshot already held is not stored again."""
+    _print_summary(_execute("capture", site=False, source=source.value, datasets=dataset, require_week=require_week))
 
 
 @app.command()
@@ -549,6 +567,7 @@ def status(
             coverage.add_row(c.dataset, f"{c.first} .. {c.last}" if c.first else "-", f"{c.partitions:,}",
                              f"{c.empty:,}", f"{c.rows:,}")
         console.print(coverage)
+    _print_snapshot_series(s.snapshots)
 
     runs = Table(title="last runs (UTC)", title_justify="left", show_edge=False, header_style="bold")
     for name, justify, no_wrap in [("finished", "left", True), ("flow", "left", True), ("source", "left", False),
@@ -577,6 +596,25 @@ def status(
         for m in s.unattributed:
             models.add_row(m.model_permaslug, str(m.days), format_tokens(m.total_tokens))
         console.print(models)
+
+
+def _print_snapshot_series(series) -> None:
+    """The weekly snapshot series; a missing week in bold red (the API keeps no history: it is lost for good)."""
+    if not series:
+        return
+    table = Table(title="weekly snapshots (a week not captured is lost for good)", title_justify="left",
+                  show_edge=False, header_style="bold")
+    for name in ("series", "captured", "snapshots", "missing weeks"):
+        table.add_column(name, justify="right" if name == "snapshots" else "left")
+    for c in series:
+        missing = [f"{w} (gap)" for w in c.gaps] + [f"{w} (overdue)" for w in c.overdue]
+        table.add_row(c.series, f"{c.first} .. {c.last}" if c.first else "never", str(c.snapshots),
+                      f"[bold red]{len(missing)}: {', '.join(missing)}[/]" if missing else "[green]none[/]")
+    console.print(table)
+    lost = sum(len(c.gaps) + len(c.overdue) for c in series)
+    if lost:
+        err.print(f"[bold red]warning:[/] {lost} snapshot week(s) missing (weeks of their Monday above); the API "
+                  "serves only the current snapshot, so a missed week cannot be fetched later", highlight=False)
 
 
 @contextlib.contextmanager
