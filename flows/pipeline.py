@@ -165,6 +165,8 @@ def capture(
     for name in datasets or snapshot_names():
         ds = DATASETS[_one(name)]
         src = make_source(source)
+        if today is not None and hasattr(src, "on"):  # a synthetic source replays any day; the live API only now
+            src = src.on(today)
         today = today or src.last_complete_day() + dt.timedelta(days=1)
         runs.append(ingest_plan(home, src, ds, ds.plan_snapshot(today), "capture", progress=progress,
                                 with_catalogue=False))
