@@ -9,6 +9,8 @@ appeared: the week is lost for good.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from prefect import flow
 
 from flows import pipeline
@@ -17,13 +19,16 @@ from flows.secrets import use_secret_block_for_api_key
 
 
 @flow(name="capture-snapshots", on_failure=[notify_failure], on_crashed=[notify_failure])
-def capture_snapshots(source: str = "openrouter", datasets: list[str] | None = None, require_week: bool = False) -> dict:
+def capture_snapshots(source: str = "openrouter", datasets: list[str] | None = None, require_week: bool = False,
+                      today: dt.date | None = None) -> dict:
     """Store the current snapshot of each of `datasets` (default: every snapshot dataset), one run each; with
-    `require_week`, fail when the session-cost window ending last Sunday is still not held. Returns the first
-    run's summary with every run's under `datasets`."""
+    `require_week`, fail when the session-cost window ending last Sunday is still not held. `today` only for a
+    synthetic source (the demo replays past days). Returns the first run's summary with every run's under
+    `datasets`."""
     if source == "openrouter":
         use_secret_block_for_api_key()
-    runs = pipeline.capture(source, datasets=tuple(datasets) if datasets else None, require_week=require_week)
+    runs = pipeline.capture(source, datasets=tuple(datasets) if datasets else None, require_week=require_week,
+                            today=today)
     from prefect.artifacts import create_markdown_artifact
 
     lines = ["| dataset | requests | snapshots stored | rows inserted | rows updated | restatements |",

@@ -207,7 +207,7 @@ def _as_date(value: Optional[dt.datetime]) -> Optional[dt.date]:
 @app.command()
 def demo() -> None:
     """Load the embedded SYNTHETIC demo dataset (26 weeks to 2026-04-05 of daily model rankings and weekly app
-    rankings) through the full pipeline, into its own home (./.tokenrank-demo, or $TOKENRANK_DEMO_HOME); read it
+    rankings, 8 weekly captures of session cost, task shares and benchmarks) through the full pipeline, into its own home (./.tokenrank-demo, or $TOKENRANK_DEMO_HOME); read it
     with `tokenrank --demo status|query|report`."""
     from flows.sources.demo_dataset import DEMO_FIRST_DAY, DEMO_LAST_DAY
 
@@ -216,12 +216,17 @@ def demo() -> None:
     console.print(DEMO_BANNER)
     console.print(f"home: {Home.from_env().root}")
     _execute("backfill", start=DEMO_FIRST_DAY, end=DEMO_LAST_DAY, source="demo", dataset="app-rankings")
+    from flows.sources.demo_snapshots import capture_days
+
+    for day in capture_days(DEMO_LAST_DAY):  # the weekly captures of the snapshot datasets, replayed
+        _execute("capture", site=False, source="demo", datasets=None, require_week=False, today=day)
     summary = _execute("weekly", site=False, source="demo", end_date=DEMO_LAST_DAY,
                        lookback_days=(DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1)
     _print_summary(summary)
     if summary.get("report"):
         sections = Path(summary["report"]).with_name("report.md").read_text().split("\n## ")
-        shown = [sections[0]] + ["## " + part for part in sections[1:] if part.startswith("Apps")]
+        shown = [sections[0]] + ["## " + part for part in sections[1:]
+                                 if part.startswith(("Apps", "Session cost", "Task shares"))]
         lines = [line for part in shown for line in part.splitlines() if not line.startswith("![")]
         console.print(Markdown("\n".join(lines)))
         console.print(f"Full report: {summary['report']}")

@@ -20,6 +20,7 @@ from transforms.report.data import (
     TRENDING_APPS, UNATTRIBUTED, AppsData, HistoryData,
 )
 from warehouse.files import write_atomic
+from warehouse.snapshot_report_store import load_snapshots
 
 MARKDOWN_FILE = "report.md"
 HTML_FILE = "report.html"
@@ -230,7 +231,7 @@ def load_report_data(
     return ReportData(
         week_start=week, totals=totals, countries=countries, models=models, streaks=streaks,
         restated=restated, top9=top9, authors=authors, country_shares=country_shares, lead=lead,
-        synthetic=synthetic, apps=load_apps(con, week),
+        synthetic=synthetic, apps=load_apps(con, week), snapshots=load_snapshots(con, week),
     )
 
 

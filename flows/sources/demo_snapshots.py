@@ -41,6 +41,15 @@ CITATIONS = {
 }
 
 
+CAPTURE_WEEKS = 8
+
+
+def capture_days(last_day: dt.date) -> list[dt.date]:
+    """The Mondays the demo replays a capture on: the `CAPTURE_WEEKS` ending the Monday after `last_day`."""
+    monday = last_day + dt.timedelta(days=7 - last_day.weekday())
+    return [monday - dt.timedelta(weeks=k) for k in reversed(range(CAPTURE_WEEKS))]
+
+
 def _week(day: dt.date) -> int:
     return (day - dt.date(2025, 10, 6)).days // 7
 
@@ -68,7 +77,7 @@ def session_cost_payload(day: dt.date, query: dict[str, str]) -> dict:
                 drift = 1 + 0.08 * math.sin(week / 2 + rng.uniform(0, 6)) + rng.uniform(-0.1, 0.1)
                 cost = model["price"] / 2 * TOKENS_PER_TURN * n * (1 + n / 40) * drift
                 rows.append({"app_slug": slug, "app_name": name, "turn_range": turns, "model_permaslug": model["slug"],
-                             "median_session_cost_usd": round(cost, 4)})
+                             "median_session_cost_usd": round(cost, 6)})
     rows = [r for r in rows if query.get("app_slug") in (None, r["app_slug"])
             and query.get("model") in (None, r["model_permaslug"]) and query.get("turn_range") in (None, r["turn_range"])]
     offset, limit = int(query.get("offset") or 0), int(query.get("limit") or 100)

@@ -132,3 +132,15 @@ def test_tokenrank_capture_and_status_show_the_series(fake_openrouter, monkeypat
     assert set(series) == {"session-cost", "task-classifications", "benchmarks artificial-analysis",
                            "benchmarks design-arena", "benchmarks openrouter"}
     assert (series["session-cost"]["first"], series["session-cost"]["snapshots"]) == ("2026-06-21", 1)
+
+
+def test_the_weekly_report_has_the_snapshot_sections_with_their_citations(fake_openrouter):
+    pipeline.capture(today=MONDAY)
+    pipeline.weekly(end_date=SUNDAY, lookback_days=14)
+    files = pipeline.write_report(Home.from_env())
+    markdown = files.html_path.with_name("report.md").read_text()
+    assert "## Session cost" in markdown and "### Claude Code" in markdown and "## Task shares" in markdown
+    assert ("Source: OpenRouter Data API (openrouter.ai/docs/cookbook/administration/data-api), as of "
+            "2026-06-22T05:00:00Z. Licensed under CC BY 4.0.") in markdown
+    assert "Source: OpenRouter (openrouter.ai/rankings), as of 2026-06-21.\n" in markdown
+    assert "id=\"session-cost\"" in files.html_path.read_text()

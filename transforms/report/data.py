@@ -95,6 +95,8 @@ class ReportData:
     lead: pd.DataFrame
     synthetic: bool
     apps: AppsData | None = None
+    snapshots: object | None = None
+    """`transforms.report.snapshots.SnapshotsData` of the week; None when no snapshot dataset was ever captured."""
 
     @property
     def week(self) -> pd.Timestamp:
