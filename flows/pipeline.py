@@ -24,7 +24,6 @@ from flows.sources.registry import make_source
 from transforms.contract import ContractError
 from transforms.datasets import DATASETS, Dataset
 from transforms.datasets.base import FetchPlan, RangePlan, Request
-from transforms.datasets.session_cost import ENDPOINT as SESSION_COST
 from transforms.responses import RANKINGS_ENDPOINT
 from transforms.windows import MAX_WINDOW_DAYS
 from warehouse import ingest, session
@@ -139,13 +138,7 @@ def snapshot_names() -> list[str]:
 
 
 class SnapshotMissing(RuntimeError):
-    """A capture that must have found this week's session-cost snapshot did not: the week is lost for good."""
-
-
-def expected_window_end(today: dt.date) -> dt.date:
-    """The session-cost window a capture on `today` should find: the one ending on the Sunday before the most
-    recent Monday (published that Monday morning, UTC)."""
-    return today - dt.timedelta(days=today.weekday() + 1)
+    """The week's last capture did not find the snapshot it should have (`SnapshotDataset.due`): lost for good."""
 
 
 def capture(
@@ -155,32 +148,33 @@ def capture(
     """Store the current snapshot of each snapshot dataset (default: every one), one run and write session each.
 
     A snapshot the lake already holds is not stored again (the capture is then a no-op beyond its requests); a
-    changed value for the same snapshot is a restatement. `require_week` (the last capture of the week): raise
-    `SnapshotMissing` when session-cost's window ending `expected_window_end(today)` is still not held, after
-    storing everything else; without it, a missing window is a note (a later capture tries again). `today`
-    (default: the source's last complete day + 1) is the UTC day of the capture.
+    changed value for the same snapshot is a restatement. When a dataset's `due(today)` partition (session-cost:
+    the window ending last Sunday) is still not held after its run: with `require_week` (the week's last
+    capture) raise `SnapshotMissing`, after storing everything else; without it, note it (a later capture tries
+    again). `today` (default: the source's last complete day + 1) is the UTC day of the capture; a synthetic
+    source replays that day.
     """
     home = home or Home.from_env()
-    runs = []
+    runs, missing = [], []
     for name in datasets or snapshot_names():
         ds = DATASETS[_one(name)]
         src = make_source(source)
         if today is not None and hasattr(src, "on"):  # a synthetic source replays any day; the live API only now
             src = src.on(today)
-        today = today or src.last_complete_day() + dt.timedelta(days=1)
-        runs.append(ingest_plan(home, src, ds, ds.plan_snapshot(today), "capture", progress=progress,
-                                with_catalogue=False))
-    if SESSION_COST in (datasets or snapshot_names()):
-        wanted = expected_window_end(today)
-        held = held_partitions(home, DATASETS[SESSION_COST])
-        if wanted not in held:
-            text = (f"session-cost: no snapshot for the window ending {wanted} yet (latest held: "
-                    f"{max(held) if held else 'none'})")
-            if require_week:
-                raise SnapshotMissing(f"{text}; this was the week's last capture: the week is missed for good "
-                                      "(the API keeps no history)")
-            log().warning("%s: a later capture tries again", text)
-            runs[0].notes.append(f"{text}: a later capture tries again")
+        day = today or src.last_complete_day() + dt.timedelta(days=1)
+        run = ingest_plan(home, src, ds, ds.plan_snapshot(day), "capture", progress=progress, with_catalogue=False)
+        runs.append(run)
+        wanted, held = ds.due(day), held_partitions(home, ds)
+        if wanted is not None and wanted not in held:
+            text = (f"{ds.name}: no snapshot {ds.partition_name(wanted)} yet (latest held: "
+                    f"{ds.partition_name(max(held)) if held else 'none'})")
+            missing.append(text)
+            if not require_week:
+                log().warning("%s: a later capture tries again", text)
+                run.notes.append(f"{text}: a later capture tries again")
+    if missing and require_week:
+        raise SnapshotMissing(f"{'; '.join(missing)}; this was the week's last capture: the week is missed for good "
+                              "(the API keeps no history)")
     return runs
 
 

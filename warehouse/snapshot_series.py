@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from transforms.datasets import DATASETS
 from warehouse import db
 
 SERIES = (
@@ -42,8 +43,9 @@ def monday(day: dt.date) -> dt.date:
 
 
 def expected_week(today: dt.date) -> dt.date:
-    """Monday of the latest week a capture on `today` should hold: the week of the Sunday before the latest Monday."""
-    return monday(today - dt.timedelta(days=today.weekday() + 1))
+    """Monday of the latest week a capture on `today` should hold: the week of session-cost's due window (the
+    Sunday before the latest Monday)."""
+    return monday(DATASETS["session-cost"].due(today))
 
 
 def series_of(name: str, dates: list[dt.date], today: dt.date | None) -> SnapshotSeries:

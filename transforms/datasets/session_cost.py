@@ -132,6 +132,10 @@ class SessionCost(SnapshotDataset):
     def snapshot_requests(self) -> list[Request]:
         return [page_request(0)]
 
+    def due(self, today: dt.date) -> dt.date:
+        """The window ending the Sunday before the latest Monday (published that Monday morning, UTC)."""
+        return today - dt.timedelta(days=today.weekday() + 1)
+
     def next_page(self, request: Request, rows: int | None) -> Request | None:
         query = request.query
         offset, limit = int(query.get("offset") or 0), int(query.get("limit") or 100)

@@ -31,6 +31,11 @@ class SnapshotDataset(Dataset):
         day = Window(today, today)
         return FetchPlan(self.name, day, day, self.snapshot_requests())
 
+    def due(self, today: dt.date):
+        """The partition key a capture on `today` should find (None: no expectation). The week's last capture
+        fails when it is not held: the week is lost for good."""
+        return None
+
     def plan_weekly(self, end, *, last_complete_day, lookback_days, window_days=MAX_WINDOW_DAYS):
         return self.plan_snapshot(last_complete_day + dt.timedelta(days=1))
 
