@@ -254,7 +254,7 @@ def ingest_plan(
     try:
         raws: list[RawFile] = []
         done: list[Request] = []
-        capture: list[tuple[Request, str | None]] = []  # the paged fetch in progress: its first request, its mark
+        paged: list[tuple[Request, str | None]] = []  # the paged fetch in progress: its first request, its mark
         while len(done) < len(queue):
             request = queue[len(done)]
             try:
@@ -267,10 +267,10 @@ def ingest_plan(
                 run.days_left = days_needed(run.requests_left, 0, limiter.per_day) if limiter is not None else None
                 logger.warning("%s: stopping after %d of %d requests", exc, len(done), len(queue))
                 break
-            if request in plan.requests or not capture:
-                capture = [(request, mark)]
-            elif mark != capture[0][1]:
-                _refetch(logger, run, queue, done, raws, capture, raw, mark, home)
+            if request in plan.requests or not paged:
+                paged = [(request, mark)]
+            elif mark != paged[0][1]:
+                _refetch(logger, run, queue, done, raws, paged, raw, mark, home)
                 continue
             raws.append(raw)
             done.append(request)
@@ -347,11 +347,11 @@ MAX_REFETCHES = 3
 
 
 def _refetch(logger, run: RunStats, queue: list[Request], done: list[Request], raws: list[RawFile],
-             capture: list[tuple[Request, str | None]], raw: RawFile, mark: str | None, home: Home) -> None:
+             paged: list[tuple[Request, str | None]], raw: RawFile, mark: str | None, home: Home) -> None:
     """A page disagrees with its capture's first page (the snapshot was refreshed mid-fetch): quarantine the
     capture's pages, so neither this run nor a rebuild uses them, and ask for the capture again from its first
     request. More than `MAX_REFETCHES` refreshes in one run fail it."""
-    first, first_mark = capture.pop()
+    first, first_mark = paged.pop()
     note = (f"{first.endpoint}: the snapshot changed mid-fetch (window {first_mark} became {mark}): "
             "its pages were discarded and fetched again")
     if sum(1 for line in run.notes if line.startswith(f"{first.endpoint}: the snapshot changed")) >= MAX_REFETCHES:
