@@ -19,8 +19,8 @@ def weekly_rankings(
     source: str = "openrouter", end_date: dt.date | None = None, lookback_days: int = 14,
     window_days: int = MAX_WINDOW_DAYS, datasets: list[str] | None = None,
 ) -> dict:
-    """For each of `datasets` (default: all but the snapshot datasets, which `capture-snapshots` takes), the weekly run ending `end_date` (default: the last complete UTC
-    day): rankings-daily re-fetches `lookback_days` days in requests of at most `window_days` days; app-rankings
+    """For each of `datasets` (default: all but the snapshot datasets, which `capture-snapshots` takes), the
+    weekly run ending `end_date` (default: the last complete UTC day): rankings-daily re-fetches `lookback_days` days in requests of at most `window_days` days; app-rankings
     fetches the week that just ended and re-fetches the overall lists of the week before. Then write the latest
     complete week's report and refresh the static site. Returns the first run's summary with every run's under `datasets`."""
     if source == "openrouter":
