@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.datasets.base import FetchPlan, Request
@@ -52,6 +52,7 @@ def test_runs_without_requests_take_no_day_and_a_zero_budget_never_finishes():
     assert (never[0].last_day, days_needed(never)) == (None, None)
 
 
+@settings(deadline=None)  # plans of thousands of requests are built per example
 @given(weekly=st.lists(st.integers(0, 120), max_size=4), backfills=st.lists(st.integers(0, 3000), max_size=4),
        used=st.integers(0, 500), per_day=st.integers(1, 500), share=st.integers(0, 100))
 def test_no_day_is_charged_more_than_its_budget(weekly, backfills, used, per_day, share):
