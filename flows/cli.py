@@ -153,10 +153,15 @@ def _execute(kind: str, site: bool = True, **params) -> dict:
                 _prefect_env()
                 if kind == "weekly":
                     from flows.weekly import weekly_rankings as prefect_flow
+                elif kind == "capture":
+                    from flows.capture import capture_snapshots as prefect_flow
                 else:
                     from flows.backfill import backfill as prefect_flow
                 return prefect_flow(**params)
             home = Home.from_env()
+            if kind == "capture":
+                params["datasets"] = tuple(params["datasets"]) if params.get("datasets") else None
+                return pipeline.combined_summary(pipeline.capture(**params, home=home))
             if kind == "backfill":
                 return pipeline.combined_summary(pipeline.backfill_all(**params, home=home))
             runs = pipeline.weekly_all(**params, home=home)
@@ -209,7 +214,7 @@ def _as_date(value: Optional[dt.datetime]) -> Optional[dt.date]:
 @app.command()
 def demo() -> None:
     """Load the embedded SYNTHETIC demo dataset (26 weeks to 2026-04-05 of daily model rankings and weekly app
-    rankings) through the full pipeline, into its own home (./.tokenrank-demo, or $TOKENRANK_DEMO_HOME); read it
+    rankings, 8 weekly captures of session cost, task shares and benchmarks) through the full pipeline, into its own home (./.tokenrank-demo, or $TOKENRANK_DEMO_HOME); read it
     with `tokenrank --demo status|query|report`."""
     from flows.sources.demo_dataset import DEMO_FIRST_DAY, DEMO_LAST_DAY
 
@@ -218,12 +223,17 @@ def demo() -> None:
     console.print(DEMO_BANNER)
     console.print(f"home: {Home.from_env().root}")
     _execute("backfill", start=DEMO_FIRST_DAY, end=DEMO_LAST_DAY, source="demo", dataset="app-rankings")
+    from flows.sources.demo_snapshots import capture_days
+
+    for day in capture_days(DEMO_LAST_DAY):  # the weekly captures of the snapshot datasets, replayed
+        _execute("capture", site=False, source="demo", datasets=None, require_week=False, today=day)
     summary = _execute("weekly", site=False, source="demo", end_date=DEMO_LAST_DAY,
                        lookback_days=(DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1)
     _print_summary(summary)
     if summary.get("report"):
         sections = Path(summary["report"]).with_name("report.md").read_text().split("\n## ")
-        shown = [sections[0]] + ["## " + part for part in sections[1:] if part.startswith(("Apps", "By traffic"))]
+        shown = [sections[0]] + ["## " + part for part in sections[1:]
+                                 if part.startswith(("Apps", "By traffic", "Session cost", "Task shares"))]
         lines = [line for part in shown for line in part.splitlines() if not line.startswith("![")]
         console.print(Markdown("\n".join(lines)))
         console.print(f"Full report: {summary['report']}")
@@ -244,6 +254,19 @@ def run(
 
     _print_summary(_execute("weekly", source=source.value, end_date=_as_date(end_date), lookback_days=lookback_days,
                             window_days=window_days, datasets=tuple(dataset_names(dataset.value))))
+
+
+@app.command()
+def capture(
+    source: Source = typer.Option(Source.openrouter, help="where the data come from"),
+    dataset: Optional[list[str]] = typer.Option(None, help="session-cost, task-classifications or benchmarks "
+                                                "(repeatable; default: all three)"),
+    require_week: bool = typer.Option(False, "--require-week", help="fail (exit 1) when last Sunday's session-cost "
+                                      "window is still not held: the week's last capture"),
+) -> None:
+    """Store the current snapshot of session cost, task classifications and benchmarks (the API keeps no history
+    of them: only what is captured each week exists). A snapshot already held is not stored again."""
+    _print_summary(_execute("capture", site=False, source=source.value, datasets=dataset, require_week=require_week))
 
 
 @app.command()
@@ -328,9 +351,9 @@ def plan(
         console.print(DEMO_BANNER)
     table = Table(show_edge=False, header_style="bold", box=None, padding=(0, 1))
     for name in ("run", "dataset", "requests", "covers", "held", "when"):
-        table.add_column(name, justify="right" if name in ("requests", "held") else "left", no_wrap=True)
+        table.add_column(name, justify="right" if name in ("requests", "held") else "left", no_wrap=name != "covers")
     for r in nxt.runs:
-        table.add_row(r.kind, r.plan.dataset, f"{r.requests:,}", f"{r.plan.effective.start}..{r.plan.effective.end}",
+        table.add_row(r.kind, r.plan.dataset, f"{r.requests:,}", f"{r.plan.effective.start} .. {r.plan.effective.end}",
                       f"{r.plan.skipped:,}", _when(r))
     console.print(table)
     for r in nxt.runs:
@@ -343,10 +366,10 @@ def plan(
         return
     console.print(f"Budget: {nxt.used_today:,} of today's {nxt.per_day:,} requests used (UTC); backfills leave "
                   f"{nxt.headroom:,} of each day for the weekly runs.", highlight=False)
-    weekly = sum(r.requests for r in nxt.runs if r.kind == "weekly")
+    weekly = sum(r.requests for r in nxt.runs if r.kind != "backfill")
     if weekly > nxt.headroom:
-        err.print(f"[yellow]note:[/] the weekly runs need {weekly} requests, more than the {nxt.headroom} backfills "
-                  "leave: raise TOKENRANK_REQUEST_HEADROOM", highlight=False)
+        err.print(f"[yellow]note:[/] the weekly runs and captures need {weekly} requests, more than the "
+                  f"{nxt.headroom} backfills leave: raise TOKENRANK_REQUEST_HEADROOM", highlight=False)
     if start is not None:
         days = nxt.days_needed
         backfill = sum(r.requests for r in nxt.runs if r.kind == "backfill")
@@ -624,6 +647,7 @@ def status(
             coverage.add_row(c.dataset, f"{c.first} .. {c.last}" if c.first else "-", f"{c.partitions:,}",
                              f"{c.empty:,}", f"{c.rows:,}")
         console.print(coverage)
+    _print_snapshot_series(s.snapshots)
 
     runs = Table(title="last runs (UTC)", title_justify="left", show_edge=False, header_style="bold")
     for name, justify, no_wrap in [("finished", "left", True), ("flow", "left", True), ("source", "left", False),
@@ -652,6 +676,25 @@ def status(
         for m in s.unattributed:
             models.add_row(m.model_permaslug, str(m.days), format_tokens(m.total_tokens))
         console.print(models)
+
+
+def _print_snapshot_series(series) -> None:
+    """The weekly snapshot series; a missing week in bold red (the API keeps no history: it is lost for good)."""
+    if not series:
+        return
+    table = Table(title="weekly snapshots (a week not captured is lost for good)", title_justify="left",
+                  show_edge=False, header_style="bold")
+    for name in ("series", "captured", "snapshots", "missing weeks"):
+        table.add_column(name, justify="right" if name == "snapshots" else "left")
+    for c in series:
+        missing = [f"{w} (gap)" for w in c.gaps] + [f"{w} (overdue)" for w in c.overdue]
+        table.add_row(c.series, f"{c.first} .. {c.last}" if c.first else "never", str(c.snapshots),
+                      f"[bold red]{len(missing)}: {', '.join(missing)}[/]" if missing else "[green]none[/]")
+    console.print(table)
+    lost = sum(len(c.gaps) + len(c.overdue) for c in series)
+    if lost:
+        err.print(f"[bold red]warning:[/] {lost} snapshot week(s) missing (weeks of their Monday above); the API "
+                  "serves only the current snapshot, so a missed week cannot be fetched later", highlight=False)
 
 
 @contextlib.contextmanager

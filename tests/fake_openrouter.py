@@ -33,6 +33,8 @@ matching requests (`endpoint=None` matches any):
   `duplicate_app`, `requests_negative`, `requests_float`, `window_echo`; for filtered rankings-daily also
   (`FACET_BODY_FAULTS`): `bucket_not_monday` (the first bucket's rows dated a day later: a weekly `date` that
   is not a Monday).
+The snapshot endpoints (session-cost, task classifications, benchmarks) live in `tests/fake_snapshots.py`
+(`fake.snapshots`: what they serve; their own body faults), behind the same auth, limits and faults.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Iterable
 from urllib.parse import parse_qsl, urlsplit
+
+from tests import fake_snapshots
 
 API_PREFIX = "/api/v1"
 RANKINGS_PATH = f"{API_PREFIX}/datasets/rankings-daily"
@@ -261,6 +265,7 @@ class FakeOpenRouter:
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.snapshots = fake_snapshots.SnapshotState(self.today)
         self.set_rows(rows)
         self.set_apps(apps, memberships or {})
 
@@ -324,7 +329,7 @@ class FakeOpenRouter:
     def inject(self, fault: str, times: int = 1, endpoint: str | None = "rankings-daily", **opts) -> None:
         """Queue `fault` for the next `times` requests to `endpoint` ("rankings-daily", "app-rankings", "models" or
         None = any)."""
-        if fault not in PRE_FAULTS | SEND_FAULTS | BODY_FAULTS | APP_BODY_FAULTS | FACET_BODY_FAULTS:
+        if fault not in PRE_FAULTS | SEND_FAULTS | BODY_FAULTS | APP_BODY_FAULTS | FACET_BODY_FAULTS | fake_snapshots.BODY_FAULTS:
             raise ValueError(f"unknown fault {fault!r}")
         if fault == "status" and "code" not in opts:
             raise ValueError("the status fault needs code=...")
@@ -528,6 +533,9 @@ def _mutate(fault: str, opts: dict, payload: dict, start: dt.date, end: dt.date,
         return b"<!DOCTYPE html><html><body><h1>Service temporarily unavailable</h1></body></html>", "text/html"
     if fault == "echo_key" and opts.get("where", "row") == "text":
         return f"debug: request authorized with {auth}\n".encode(), "text/plain"
+    if fault in fake_snapshots.BODY_FAULTS:
+        fake_snapshots.mutate(fault, payload)
+        return json.dumps(payload).encode(), "application/json"
     data = payload["data"]
     if fault == "extra_key":
         where = opts.get("where", "both")
@@ -611,7 +619,8 @@ class _Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization")
         with fake._lock:
             fake.requests.append(RecordedRequest("GET", split.path, params, auth is not None))
-        endpoint = {RANKINGS_PATH: "rankings-daily", APPS_PATH: "app-rankings", MODELS_PATH: "models"}.get(split.path)
+        endpoint = {RANKINGS_PATH: "rankings-daily", APPS_PATH: "app-rankings", MODELS_PATH: "models",
+                    **fake_snapshots.PATHS}.get(split.path)
         if endpoint is None:
             return self._send_error(404, f"no route for {split.path}")
 
@@ -652,10 +661,16 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send_error(429, f"Rate limit exceeded: {fake.daily_limit} requests per day",
                                     {"Retry-After": str(math.ceil(wait))})
         try:
-            payload, start, end = (fake._rankings if endpoint == "rankings-daily" else fake._app_rankings)(params)
+            if endpoint in fake_snapshots.ENDPOINTS:
+                with fake._lock:
+                    payload, start, end = fake.snapshots.payload(endpoint, params), fake.today, fake.today
+            else:
+                payload, start, end = (fake._rankings if endpoint == "rankings-daily" else fake._app_rankings)(params)
         except _ClientError as error:
             return self._send_error(error.code, error.message)
-        body_fault = fake._take_fault(endpoint, BODY_FAULTS | APP_BODY_FAULTS | FACET_BODY_FAULTS)
+        except fake_snapshots.ClientError as error:
+            return self._send_error(400, error.message)
+        body_fault = fake._take_fault(endpoint, BODY_FAULTS | APP_BODY_FAULTS | FACET_BODY_FAULTS | fake_snapshots.BODY_FAULTS)
         if body_fault is None:
             return self._send_200(endpoint, json.dumps(payload).encode())
         body, content_type = _mutate(*body_fault, payload, start, end, auth)

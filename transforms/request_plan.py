@@ -1,7 +1,7 @@
 """One order for every dataset's requests, and the UTC days they take under the account's shared budget.
 
-All datasets draw on one Data API budget (30 requests a minute, 500 a UTC day per account). The weekly runs come
-first and may use the whole day; backfills follow, each dataset's plan newest first, and stop `headroom` requests
+All datasets draw on one Data API budget (30 requests a minute, 500 a UTC day per account). The weekly runs and
+the snapshot captures come first and may use the whole day; backfills follow, each dataset's plan newest first, and stop `headroom` requests
 short of the daily budget so the next weekly run and snapshot captures always fit. Pure: plans in, days out.
 """
 
@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from transforms.datasets.base import FetchPlan
 
 WEEKLY = "weekly"
+CAPTURE = "capture"
 BACKFILL = "backfill"
 
 
 @dataclass(frozen=True)
 class ScheduledRun:
-    """One dataset's run (`kind` weekly or backfill) and the UTC days its requests fall on: `first_day` and
+    """One dataset's run (`kind` weekly, capture or backfill) and the UTC days its requests fall on: `first_day` and
     `last_day` count from today (0); both are None for a run with no request, and `last_day` is None when the
     budget never lets it finish (a daily budget of 0)."""
 
@@ -31,21 +32,22 @@ class ScheduledRun:
         return len(self.plan.requests)
 
 
-def order(weekly: list[FetchPlan], backfills: list[FetchPlan]) -> list[tuple[str, FetchPlan]]:
-    """Weekly plans first, then backfills, each group in the order given (the datasets' registry order)."""
-    return [(WEEKLY, p) for p in weekly] + [(BACKFILL, p) for p in backfills]
+def order(weekly: list[FetchPlan], backfills: list[FetchPlan], captures: list[FetchPlan] = ()) -> list[tuple[str, FetchPlan]]:
+    """Weekly plans first, then snapshot captures, then backfills, each group in the order given (the datasets'
+    registry order)."""
+    return [(WEEKLY, p) for p in weekly] + [(CAPTURE, p) for p in captures] + [(BACKFILL, p) for p in backfills]
 
 
 def schedule(runs: list[tuple[str, FetchPlan]], *, used_today: int, per_day: int, headroom: int) -> list[ScheduledRun]:
     """The day each run's requests fall on when `runs` are made in order, today having `used_today` requests
-    spent: a weekly run may use the day's whole `per_day`, a backfill `per_day - headroom` of it.
+    spent: a weekly run or capture may use the day's whole `per_day`, a backfill `per_day - headroom` of it.
 
     Follow-up pages (a second page once the first is full) are not in a plan and so not counted here.
     """
     out = []
     day, used = 0, used_today
     for kind, plan in runs:
-        cap = per_day if kind == WEEKLY else per_day - headroom
+        cap = per_day - headroom if kind == BACKFILL else per_day
         n = len(plan.requests)
         if not n:
             out.append(ScheduledRun(kind, plan, None, None))

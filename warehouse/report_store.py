@@ -21,6 +21,7 @@ from transforms.report.data import (
 )
 from warehouse.facets_store import load_facets
 from warehouse.files import write_atomic
+from warehouse.snapshot_report_store import load_snapshots
 
 MARKDOWN_FILE = "report.md"
 HTML_FILE = "report.html"
@@ -232,6 +233,7 @@ def load_report_data(
         week_start=week, totals=totals, countries=countries, models=models, streaks=streaks,
         restated=restated, top9=top9, authors=authors, country_shares=country_shares, lead=lead,
         synthetic=synthetic, apps=load_apps(con, week), facets=load_facets(con, week),
+        snapshots=load_snapshots(con, week),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -42,7 +43,7 @@ def test_plan_makes_no_request_and_counts_what_the_backfill_makes(apps_fake):
     assert {d: r["requests"] for d, r in backfills.items()} == {"rankings-daily": 1, "app-rankings": 2 * 26,
                                                                 "rankings-daily-facets": 10,
                                                                 "rankings-weekly-estimates": 14}
-    assert [r["kind"] for r in planned["runs"]] == ["weekly"] * 4 + ["backfill"] * 4
+    assert [r["kind"] for r in planned["runs"]] == ["weekly"] * 4 + ["capture"] * 3 + ["backfill"] * 4
     assert (planned["per_day"], planned["headroom"], planned["used_today"], planned["days_needed"]) == (500, 100, 0, 1)
     assert apps_fake.requests == []
 
@@ -60,16 +61,14 @@ def test_plan_makes_no_request_and_counts_what_the_backfill_makes(apps_fake):
 def test_plan_prints_the_days_a_long_backfill_takes(apps_fake, monkeypatch):
     monkeypatch.setenv("TOKENRANK_DAILY_REQUEST_BUDGET", "50")
     monkeypatch.setenv("TOKENRANK_REQUEST_HEADROOM", "20")
+    monkeypatch.setenv("COLUMNS", "200")  # the table's rows whole, dataset names included
     result = CliRunner().invoke(app, ["plan", "--start", "2026-06-01", "--end", "2026-06-21", "--dataset", "app-rankings"])
     assert result.exit_code == 0, result.output
-    # weekly runs 1 + 29 + 10 + 14 = 54: 50 today, 4 on day 2; backfill 3 weeks x 26 = 78 at 30 a day: 26 on day 2
-    # (4 used), 30, 22 (the table may truncate the longer dataset names at 80 columns: its JSON is checked)
-    [backfill] = [r for r in plan_json("--start", "2026-06-01", "--end", "2026-06-21", "--dataset", "app-rankings")[
-        "runs"] if r["kind"] == "backfill"]
-    assert (backfill["dataset"], backfill["requests"], backfill["start"], backfill["end"], backfill["skipped"],
-            backfill["first_day"], backfill["last_day"]) == ("app-rankings", 78, "2026-06-01", "2026-06-21", 0, 1, 3)
+    # weekly runs 1 + 29 + 10 + 14 = 54 and captures 1 + 1 + 3 = 5: 50 today, 9 on day 2; backfill 3 weeks x 26 = 78
+    # at 30 a day: 21 on day 2 (9 used), 30, 27
+    assert re.search(r"backfill +app-rankings +78 +2026-06-01 \.\. 2026-06-21 +0 +days 2–4", result.output)
     assert "Backfill: 78 requests; about 4 UTC day(s)" in result.output
-    assert "weekly runs need 54 requests, more than the 20" in result.output
+    assert "weekly runs and captures need 59 requests, more than the 20" in result.output
     assert apps_fake.requests == []
 
 
@@ -113,7 +112,7 @@ def test_a_60_day_backfill_of_every_dataset_keeps_the_limits_and_makes_exactly_t
 
     planned = plan_json("--start", start.isoformat(), "--end", end.isoformat())
     backfills = [r for r in planned["runs"] if r["kind"] == "backfill"]
-    assert [r["dataset"] for r in backfills] == list(pipeline.DATASETS) and planned["days_needed"] == 1
+    assert [r["dataset"] for r in backfills] == pipeline.dataset_names("all") and planned["days_needed"] == 1
     runs = pipeline.backfill_all(start, end, dataset="all")
     data_api = [r for r in fake_openrouter.requests if "/datasets/" in r.path]
     assert [r.requests for r in runs] == [r["requests"] for r in backfills]
@@ -126,3 +125,9 @@ def test_a_60_day_backfill_of_every_dataset_keeps_the_limits_and_makes_exactly_t
     again = pipeline.backfill_all(start, end, dataset="all")
     assert [r.requests for r in again] == [0] * len(again)
     assert len([r for r in fake_openrouter.requests if "/datasets/" in r.path]) == len(data_api)
+
+    captured = pipeline.capture()  # the snapshot datasets have no history to backfill: their capture, same limits
+    assert [r.dataset for r in captured] == pipeline.snapshot_names() and all(r.requests for r in captured)
+    times = fake_openrouter.accepted_at
+    assert len(times) == len(data_api) + sum(r.requests for r in captured)
+    assert max(sum(1 for t in times if s <= t < s + 60) for s in times) <= 30

@@ -13,6 +13,7 @@ TABLES = {"daily_totals", "weekly_calendar", "model_weekly_origin", "weekly_tota
           "weekly_author_usage", "weekly_country_usage", "leadership_streaks", "growth_rates", "dq_unattributed",
           "dq_days", "dim_app", "weekly_app_usage", "app_top10_runs", "dq_app_weeks"}
 TABLES |= {"weekly_facet_model_usage", "weekly_facet_usage", "weekly_facet_country_usage"}
+TABLES |= {"session_cost_extremes", "task_tags", "task_tag_models", "task_share_trends", "task_model_movers"}
 
 
 def test_every_sql_file_is_a_table_built_after_what_it_reads():

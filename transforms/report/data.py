@@ -102,6 +102,8 @@ class ReportData:
     synthetic: bool
     apps: AppsData | None = None
     facets: FacetsData | None = None
+    snapshots: object | None = None
+    """`transforms.report.snapshots.SnapshotsData` of the week; None when no snapshot dataset was ever captured."""
 
     @property
     def week(self) -> pd.Timestamp:
