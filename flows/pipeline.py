@@ -68,11 +68,13 @@ def _in_prefect_flow() -> bool:
     return FlowRunContext.get() is not None
 
 
-def run_id() -> str:
+def run_id(dataset: str) -> str:
+    """A new run's id: inside a Prefect flow run, its id and the dataset (one flow run makes a run per dataset,
+    each with its own ingest_log row); else a random hex."""
     if _in_prefect_flow():
         from prefect.runtime import flow_run
 
-        return str(flow_run.get_id() or uuid.uuid4().hex)
+        return f"{flow_run.get_id() or uuid.uuid4().hex}-{dataset}"
     return uuid.uuid4().hex
 
 
@@ -292,7 +294,7 @@ def ingest_plan(
     logger = log()
     progress = progress or report_progress
     queue: list[Request] = list(plan.requests)
-    run = RunStats(run_id(), flow, src.name, plan.effective.start, plan.effective.end, dataset=dataset.name,
+    run = RunStats(run_id(dataset.name), flow, src.name, plan.effective.start, plan.effective.end, dataset=dataset.name,
                    windows=[r.label for r in queue], notes=list(plan.clamped), requests_planned=len(queue))
     for note in plan.clamped:
         logger.warning("%s", note)

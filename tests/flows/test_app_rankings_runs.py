@@ -135,7 +135,7 @@ def test_the_fakes_minute_limit_is_shared_by_both_datasets(apps_fake):
 
 def test_the_weekly_run_fetches_the_week_that_ended_and_restates_the_week_before(apps_fake):
     runs = pipeline.weekly_all(end_date=D(2026, 6, 21), lookback_days=14)
-    assert [r.dataset for r in runs] == ["rankings-daily", APPS] and runs[1].requests == 26 + 3
+    assert [r.dataset for r in runs][:2] == ["rankings-daily", APPS] and runs[1].requests == 26 + 3
     assert {r.params["start_date"] for r in apps_fake.app_requests() if r.params.get("category") or
             r.params.get("subcategory")} == {"2026-06-15"}
     rows, members = synthetic_apps(D(2026, 4, 6), weeks=11, apps=30)

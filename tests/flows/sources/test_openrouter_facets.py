@@ -39,8 +39,9 @@ def get(server, params: dict) -> requests.Response:
                         headers={"Authorization": f"Bearer {server.key}"}, timeout=5)
 
 
-def client(server) -> OpenRouterClient:
-    return OpenRouterClient(server.url, server.key, timeout=0.5, backoff_base=0.01, backoff_max=0.05)
+def client(server, timeout: float = 5.0) -> OpenRouterClient:
+    """A client whose timeout outlasts a slow answer on a loaded machine (a retry would use up a body fault)."""
+    return OpenRouterClient(server.url, server.key, timeout=timeout, backoff_base=0.01, backoff_max=0.05)
 
 
 def test_the_client_sends_one_filter_per_request_verbatim(facet_fake):
@@ -99,7 +100,7 @@ def test_a_date_that_is_not_a_monday_is_caught_by_the_contract(facet_fake):
                                          ("timeout", {"seconds": 1.0}), ("reset", {})])
 def test_retryable_faults_are_retried_for_facet_requests(facet_fake, fault, opts):
     facet_fake.inject(fault, times=2, **opts)
-    fetched = client(facet_fake).fetch(facet_request(TWO_WEEKS, "modality", "tool_calling"))
+    fetched = client(facet_fake, timeout=0.5).fetch(facet_request(TWO_WEEKS, "modality", "tool_calling"))
     assert fetched.status == 200 and len(facet_fake.rankings_requests()) == 3
 
 
