@@ -139,3 +139,9 @@ CREATE TABLE IF NOT EXISTS requested_dates (
     date     DATE    NOT NULL,
     PRIMARY KEY (dataset, date)
 );
+
+-- What the derived tables were last built from (warehouse.materialize): a fingerprint of the SQL files, of the
+-- incremental set and of dim_origin. A load whose fingerprint matches recomputes only the weeks it changed.
+CREATE TABLE IF NOT EXISTS derived_state (
+    fingerprint VARCHAR NOT NULL
+);
