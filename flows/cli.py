@@ -57,6 +57,13 @@ class DatasetChoice(str, enum.Enum):
     all = "all"
     rankings_daily = "rankings-daily"
     app_rankings = "app-rankings"
+    rankings_daily_facets = "rankings-daily-facets"
+    rankings_weekly_estimates = "rankings-weekly-estimates"
+
+
+class StatusFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
 
 
 _options = {"verbose": False, "home_given": False}
@@ -151,10 +158,15 @@ def _execute(kind: str, site: bool = True, **params) -> dict:
                 _prefect_env()
                 if kind == "weekly":
                     from flows.weekly import weekly_rankings as prefect_flow
+                elif kind == "capture":
+                    from flows.capture import capture_snapshots as prefect_flow
                 else:
                     from flows.backfill import backfill as prefect_flow
                 return prefect_flow(**params)
             home = Home.from_env()
+            if kind == "capture":
+                params["datasets"] = tuple(params["datasets"]) if params.get("datasets") else None
+                return pipeline.combined_summary(pipeline.capture(**params, home=home))
             if kind == "backfill":
                 return pipeline.combined_summary(pipeline.backfill_all(**params, home=home))
             runs = pipeline.weekly_all(**params, home=home)
@@ -207,7 +219,7 @@ def _as_date(value: Optional[dt.datetime]) -> Optional[dt.date]:
 @app.command()
 def demo() -> None:
     """Load the embedded SYNTHETIC demo dataset (26 weeks to 2026-04-05 of daily model rankings and weekly app
-    rankings) through the full pipeline, into its own home (./.tokenrank-demo, or $TOKENRANK_DEMO_HOME); read it
+    rankings, 8 weekly captures of session cost, task shares and benchmarks) through the full pipeline, into its own home (./.tokenrank-demo, or $TOKENRANK_DEMO_HOME); read it
     with `tokenrank --demo status|query|report`."""
     from flows.sources.demo_dataset import DEMO_FIRST_DAY, DEMO_LAST_DAY
 
@@ -216,12 +228,17 @@ def demo() -> None:
     console.print(DEMO_BANNER)
     console.print(f"home: {Home.from_env().root}")
     _execute("backfill", start=DEMO_FIRST_DAY, end=DEMO_LAST_DAY, source="demo", dataset="app-rankings")
+    from flows.sources.demo_snapshots import capture_days
+
+    for day in capture_days(DEMO_LAST_DAY):  # the weekly captures of the snapshot datasets, replayed
+        _execute("capture", site=False, source="demo", datasets=None, require_week=False, today=day)
     summary = _execute("weekly", site=False, source="demo", end_date=DEMO_LAST_DAY,
                        lookback_days=(DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1)
     _print_summary(summary)
     if summary.get("report"):
         sections = Path(summary["report"]).with_name("report.md").read_text().split("\n## ")
-        shown = [sections[0]] + ["## " + part for part in sections[1:] if part.startswith("Apps")]
+        shown = [sections[0]] + ["## " + part for part in sections[1:]
+                                 if part.startswith(("Apps", "By traffic", "Session cost", "Task shares"))]
         lines = [line for part in shown for line in part.splitlines() if not line.startswith("![")]
         _print_markdown("\n".join(lines))
         console.print(f"Full report: {summary['report']}")
@@ -242,6 +259,19 @@ def run(
 
     _print_summary(_execute("weekly", source=source.value, end_date=_as_date(end_date), lookback_days=lookback_days,
                             window_days=window_days, datasets=tuple(dataset_names(dataset.value))))
+
+
+@app.command()
+def capture(
+    source: Source = typer.Option(Source.openrouter, help="where the data come from"),
+    dataset: Optional[list[str]] = typer.Option(None, help="session-cost, task-classifications or benchmarks "
+                                                "(repeatable; default: all three)"),
+    require_week: bool = typer.Option(False, "--require-week", help="fail (exit 1) when last Sunday's session-cost "
+                                      "window is still not held: the week's last capture"),
+) -> None:
+    """Store the current snapshot of session cost, task classifications and benchmarks (the API keeps no history
+    of them: only what is captured each week exists). A snapshot already held is not stored again."""
+    _print_summary(_execute("capture", site=False, source=source.value, datasets=dataset, require_week=require_week))
 
 
 @app.command()
@@ -289,6 +319,79 @@ def backfill(
         err.print("[bold red]error:[/] responses that broke the contract were quarantined (the rest is loaded); "
                   "rerun the same command to ask for them again")
         raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def plan(
+    start: Optional[dt.datetime] = typer.Option(None, formats=["%Y-%m-%d"], help="a backfill's first UTC day (none: only the weekly runs)"),
+    end: Optional[dt.datetime] = typer.Option(None, formats=["%Y-%m-%d"], help="a backfill's last UTC day (default: the last complete day)"),
+    dataset: DatasetChoice = typer.Option(DatasetChoice.all, help="which dataset(s) the backfill covers"),
+    source: Source = typer.Option(Source.openrouter, help="where the data come from"),
+    lookback_days: int = typer.Option(14, min=1, help="days the weekly rankings-daily run re-fetches"),
+    window_days: int = typer.Option(MAX_WINDOW_DAYS, min=1, max=MAX_WINDOW_DAYS, help="days per request"),
+    format: StatusFormat = typer.Option(StatusFormat.table, "--format", "-f", help="json: every field"),
+) -> None:
+    """What the next runs will fetch, by dataset, and on which UTC days under the shared request budget (weekly
+    runs first, then backfills; makes no request)."""
+    from flows.pipeline import next_runs
+
+    if start is not None and end is not None and start > end:
+        err.print(f"[bold red]error:[/] --start {start:%Y-%m-%d} is after --end {end:%Y-%m-%d}")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        nxt = next_runs(_as_date(start), _as_date(end), dataset=dataset.value, source=source.value,
+                        lookback_days=lookback_days, window_days=window_days)
+    except Exception as exc:
+        raise _fail(exc) from None
+    if format is StatusFormat.json:
+        _print_json({"source": nxt.source, "used_today": nxt.used_today, "per_day": nxt.per_day,
+                     "headroom": nxt.headroom, "days_needed": nxt.days_needed,
+                     "runs": [{"kind": r.kind, "dataset": r.plan.dataset, "requests": r.requests,
+                               "start": r.plan.effective.start, "end": r.plan.effective.end,
+                               "skipped": r.plan.skipped, "follow_ups": r.plan.follow_ups,
+                               "first_day": r.first_day, "last_day": r.last_day, "clamped": r.plan.clamped}
+                              for r in nxt.runs]}, indent=2)
+        return
+    if source is Source.demo:
+        console.print(DEMO_BANNER)
+    table = Table(show_edge=False, header_style="bold", box=None, padding=(0, 1))
+    for name in ("run", "dataset", "requests", "covers", "held", "when"):
+        table.add_column(name, justify="right" if name in ("requests", "held") else "left", no_wrap=name != "covers")
+    for r in nxt.runs:
+        table.add_row(r.kind, r.plan.dataset, f"{r.requests:,}", f"{r.plan.effective.start} .. {r.plan.effective.end}",
+                      f"{r.plan.skipped:,}", _when(r))
+    console.print(table)
+    for r in nxt.runs:
+        for note in r.plan.clamped:
+            err.print(f"[yellow]note:[/] {r.plan.dataset}: {note}", highlight=False)
+        if r.plan.follow_ups and r.requests:
+            console.print(f"{r.plan.dataset} ({r.kind}): {r.plan.follow_ups}", highlight=False)
+    if nxt.per_day is None:
+        console.print("The demo source makes no Data API request: no budget applies.")
+        return
+    console.print(f"Budget: {nxt.used_today:,} of today's {nxt.per_day:,} requests used (UTC); backfills leave "
+                  f"{nxt.headroom:,} of each day for the weekly runs.", highlight=False)
+    weekly = sum(r.requests for r in nxt.runs if r.kind != "backfill")
+    if weekly > nxt.headroom:
+        err.print(f"[yellow]note:[/] the weekly runs and captures need {weekly} requests, more than the "
+                  f"{nxt.headroom} backfills leave: raise TOKENRANK_REQUEST_HEADROOM", highlight=False)
+    if start is not None:
+        days = nxt.days_needed
+        backfill = sum(r.requests for r in nxt.runs if r.kind == "backfill")
+        when = ("never: the daily budget is 0" if days is None else "nothing to fetch" if not backfill
+                else f"about {days} UTC day(s), today included; rerun the same backfill each day: it resumes")
+        console.print(f"Backfill: {backfill:,} requests; {when}.", highlight=False)
+
+
+def _when(r) -> str:
+    """'today', 'day 2' or 'days 1–3' (1 = today), '-' for no request, 'never' when the budget never allows it."""
+    if not r.requests:
+        return "-"
+    if r.last_day is None:
+        return "never (daily budget 0)"
+    if r.first_day == r.last_day:
+        return "today" if r.first_day == 0 else f"day {r.first_day + 1}"
+    return f"days {r.first_day + 1}–{r.last_day + 1}"
 
 
 @app.command()
@@ -342,11 +445,6 @@ class ExportFormat(str, enum.Enum):
 
     csv = "csv"
     parquet = "parquet"
-    json = "json"
-
-
-class StatusFormat(str, enum.Enum):
-    table = "table"
     json = "json"
 
 
@@ -554,6 +652,7 @@ def status(
             coverage.add_row(c.dataset, f"{c.first} .. {c.last}" if c.first else "-", f"{c.partitions:,}",
                              f"{c.empty:,}", f"{c.rows:,}")
         console.print(coverage)
+    _print_snapshot_series(s.snapshots)
 
     runs = Table(title="last runs (UTC)", title_justify="left", show_edge=False, header_style="bold")
     for name, justify, no_wrap in [("finished", "left", True), ("flow", "left", True), ("source", "left", False),
@@ -582,6 +681,25 @@ def status(
         for m in s.unattributed:
             models.add_row(m.model_permaslug, str(m.days), format_tokens(m.total_tokens))
         console.print(models)
+
+
+def _print_snapshot_series(series) -> None:
+    """The weekly snapshot series; a missing week in bold red (the API keeps no history: it is lost for good)."""
+    if not series:
+        return
+    table = Table(title="weekly snapshots (a week not captured is lost for good)", title_justify="left",
+                  show_edge=False, header_style="bold")
+    for name in ("series", "captured", "snapshots", "missing weeks"):
+        table.add_column(name, justify="right" if name == "snapshots" else "left")
+    for c in series:
+        missing = [f"{w} (gap)" for w in c.gaps] + [f"{w} (overdue)" for w in c.overdue]
+        table.add_row(c.series, f"{c.first} .. {c.last}" if c.first else "never", str(c.snapshots),
+                      f"[bold red]{len(missing)}: {', '.join(missing)}[/]" if missing else "[green]none[/]")
+    console.print(table)
+    lost = sum(len(c.gaps) + len(c.overdue) for c in series)
+    if lost:
+        err.print(f"[bold red]warning:[/] {lost} snapshot week(s) missing (weeks of their Monday above); the API "
+                  "serves only the current snapshot, so a missed week cannot be fetched later", highlight=False)
 
 
 @contextlib.contextmanager

@@ -38,7 +38,7 @@ REDACTED = "[redacted]"
 
 WEBHOOK_BLOCK_NAME = "tokenrank-notify-webhook"
 AUTOMATION_NAME = "tokenrank-late-or-skipped-runs"
-WATCHED_FLOWS = ("weekly-rankings", "backfill")
+WATCHED_FLOWS = ("weekly-rankings", "backfill", "capture-snapshots")
 WATCHED_STATES = ("Late", "Cancelled", "Crashed")
 
 # Rendered by the server's sandboxed Jinja for each triggering event; `flow`, `flow_run` and `deployment` are

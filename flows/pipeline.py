@@ -16,14 +16,17 @@ import datetime as dt
 import logging
 import sys
 import uuid
+from dataclasses import dataclass
 from typing import Callable
 
 from flows.progress import report as report_progress
 from flows.sources.base import RankingsSource, SourceError
 from flows.sources.registry import make_source
 from transforms.contract import ContractError
+from transforms import request_plan
 from transforms.datasets import DATASETS, Dataset
 from transforms.datasets.base import FetchPlan, RangePlan, Request
+from transforms.request_plan import ScheduledRun
 from transforms.responses import RANKINGS_ENDPOINT
 from transforms.windows import MAX_WINDOW_DAYS
 from warehouse import ingest, session
@@ -31,7 +34,7 @@ from warehouse.coverage import held_partitions
 from warehouse.failpoints import failpoint
 from warehouse.home import check_source
 from warehouse.paths import Home
-from warehouse.raw_archive import RawFile
+from warehouse.raw_archive import RawArchive, RawFile
 from warehouse.request_budget import BudgetSpent, days_needed
 from warehouse.runs import RunStats
 
@@ -95,13 +98,13 @@ def weekly(
 
 def weekly_all(
     source: str = "openrouter", end_date: dt.date | None = None, lookback_days: int = 14,
-    window_days: int = MAX_WINDOW_DAYS, *, datasets: tuple[str, ...] = tuple(DATASETS), home: Home | None = None,
+    window_days: int = MAX_WINDOW_DAYS, *, datasets: tuple[str, ...] | None = None, home: Home | None = None,
     progress: Progress | None = None,
 ) -> list[RunStats]:
     """`weekly` for each dataset in turn, one run (and write session) each; the first failure ends the sequence
     (what ran before it stays loaded)."""
     return [weekly(source, end_date, lookback_days, window_days, dataset=name, home=home, progress=progress)
-            for name in datasets]
+            for name in datasets or dataset_names(ALL)]
 
 
 def backfill(
@@ -125,6 +128,8 @@ def backfill(
     end = end or last
     plan = ds.plan_backfill(start, end, last_complete_day=last,
                             have=frozenset() if refetch else held_partitions(home, ds), window_days=window_days)
+    if getattr(src, "limiter", None) is not None:
+        src.limiter.keep_headroom()
     run = ingest_plan(home, src, ds, plan, "backfill", progress=progress,
                       with_catalogue=ds.uses_catalogue and bool(plan.requests), strict=False)
     if run.stopped_by_budget:
@@ -132,13 +137,60 @@ def backfill(
     return run
 
 
+def snapshot_names() -> list[str]:
+    """The snapshot datasets (no history in the API), in `DATASETS` order."""
+    return [name for name, ds in DATASETS.items() if ds.snapshot]
+
+
+class SnapshotMissing(RuntimeError):
+    """The week's last capture did not find the snapshot it should have (`SnapshotDataset.due`): lost for good."""
+
+
+def capture(
+    source: str = "openrouter", *, datasets: tuple[str, ...] | None = None, require_week: bool = False,
+    today: dt.date | None = None, home: Home | None = None, progress: Progress | None = None,
+) -> list[RunStats]:
+    """Store the current snapshot of each snapshot dataset (default: every one), one run and write session each.
+
+    A snapshot the lake already holds is not stored again (the capture is then a no-op beyond its requests); a
+    changed value for the same snapshot is a restatement. When a dataset's `due(today)` partition (session-cost:
+    the window ending last Sunday) is still not held after its run: with `require_week` (the week's last
+    capture) raise `SnapshotMissing`, after storing everything else; without it, note it (a later capture tries
+    again). `today` (default: the source's last complete day + 1) is the UTC day of the capture; a synthetic
+    source replays that day.
+    """
+    home = home or Home.from_env()
+    runs, missing = [], []
+    for name in datasets or snapshot_names():
+        ds = DATASETS[_one(name)]
+        src = make_source(source)
+        if today is not None and hasattr(src, "on"):  # a synthetic source replays any day; the live API only now
+            src = src.on(today)
+        day = today or src.last_complete_day() + dt.timedelta(days=1)
+        run = ingest_plan(home, src, ds, ds.plan_snapshot(day), "capture", progress=progress, with_catalogue=False)
+        runs.append(run)
+        wanted, held = ds.due(day), held_partitions(home, ds)
+        if wanted is not None and wanted not in held:
+            text = (f"{ds.name}: no snapshot {ds.partition_name(wanted)} yet (latest held: "
+                    f"{ds.partition_name(max(held)) if held else 'none'})")
+            missing.append(text)
+            if not require_week:
+                log().warning("%s: a later capture tries again", text)
+                run.notes.append(f"{text}: a later capture tries again")
+    if missing and require_week:
+        raise SnapshotMissing(f"{'; '.join(missing)}; this was the week's last capture: the week is missed for good "
+                              "(the API keeps no history)")
+    return runs
+
+
 ALL = "all"
-"""`--dataset all`: every dataset, in `DATASETS` order."""
+"""`--dataset all`: every dataset with a history, in `DATASETS` order (snapshot datasets are `capture`'s)."""
 
 
 def dataset_names(choice: str) -> list[str]:
-    """The datasets a `--dataset` value names ('all' or one dataset's name); ValueError for anything else."""
-    return list(DATASETS) if choice == ALL else [_one(choice)]
+    """The datasets a `--dataset` value names ('all': every one but the snapshot datasets, or one dataset's name);
+    ValueError for anything else."""
+    return [name for name, ds in DATASETS.items() if not ds.snapshot] if choice == ALL else [_one(choice)]
 
 
 def _one(name: str) -> str:
@@ -164,6 +216,50 @@ def backfill_all(
                     *([f"--end {end.isoformat()}"] if end else []), f"--source {source}"])
             break
     return runs
+
+
+@dataclass(frozen=True)
+class NextRuns:
+    """What the next runs will fetch (`tokenrank plan`): every dataset's weekly plan and, for a requested range,
+    its backfill plans, scheduled on UTC days under the account's budget (`transforms.request_plan`)."""
+
+    source: str
+    runs: list[ScheduledRun]
+    used_today: int | None
+    per_day: int | None
+    headroom: int | None
+
+    @property
+    def days_needed(self) -> int | None:
+        return request_plan.days_needed(self.runs)
+
+
+def next_runs(
+    start: dt.date | None = None, end: dt.date | None = None, *, dataset: str = ALL, source: str = "openrouter",
+    lookback_days: int = 14, window_days: int = MAX_WINDOW_DAYS, home: Home | None = None,
+) -> NextRuns:
+    """Plan, without a request, the next weekly run of every dataset with a history, the next capture of every
+    snapshot dataset and (with `start`) a backfill of [start, end] of the datasets `dataset` names, skipping what
+    the lake holds."""
+    home = home or Home.from_env()
+    src = make_source(source)
+    last = src.last_complete_day()
+    weekly_plans = [DATASETS[name].plan_weekly(last, last_complete_day=last, lookback_days=lookback_days,
+                                               window_days=window_days) for name in dataset_names(ALL)]
+    captures = [DATASETS[name].plan_snapshot(last + dt.timedelta(days=1)) for name in snapshot_names()]
+    backfills = [] if start is None else [
+        DATASETS[name].plan_backfill(start, end or last, last_complete_day=last,
+                                     have=held_partitions(home, DATASETS[name]), window_days=window_days)
+        for name in dataset_names(dataset)]
+    runs = request_plan.order(weekly_plans, backfills, captures)
+    limiter = getattr(src, "limiter", None)
+    if limiter is None:  # the demo's requests cost nothing
+        return NextRuns(src.name, [ScheduledRun(kind, plan, 0 if plan.requests else None, 0 if plan.requests else None)
+                                   for kind, plan in runs], None, None, None)
+    used = limiter.used_today()
+    return NextRuns(src.name, request_plan.schedule(runs, used_today=used, per_day=limiter.per_day,
+                                                    headroom=limiter.headroom),
+                    used, limiter.per_day, limiter.headroom)
 
 
 def resume_command(end: dt.date, source: str, refetch: bool, run: RunStats, plan: RangePlan | FetchPlan,
@@ -207,18 +303,24 @@ def ingest_plan(
     try:
         raws: list[RawFile] = []
         done: list[Request] = []
+        paged: list[tuple[Request, str | None]] = []  # the paged fetch in progress: its first request, its mark
         while len(done) < len(queue):
             request = queue[len(done)]
             try:
-                raw = step("fetch-and-archive", _fetch, home, src, request, run.run_id)
+                raw, mark = step("fetch-and-archive", _fetch, home, src, request, run.run_id, dataset)
             except BudgetSpent as exc:
                 if strict:  # a weekly run is all or nothing
                     raise
                 run.stopped_by_budget = True
                 run.requests_left = len(queue) - len(done)
-                run.days_left = days_needed(run.requests_left, 0, limiter.per_day) if limiter is not None else None
+                run.days_left = days_needed(run.requests_left, 0, limiter.usable_per_day) if limiter is not None else None
                 logger.warning("%s: stopping after %d of %d requests", exc, len(done), len(queue))
                 break
+            if request in plan.requests or not paged:
+                paged = [(request, mark)]
+            elif mark != paged[0][1]:
+                _refetch(logger, run, queue, done, raws, paged, raw, mark, home)
+                continue
             raws.append(raw)
             done.append(request)
             run.windows_done.append(request.label)
@@ -249,6 +351,9 @@ def ingest_plan(
         run.empty_dates, run.short_dates = dataset.quality(
             [r for r, raw in zip(done, raws) if raw.file_id in answered], [ingest.page(r, t) for r, t in zip(valid, tables)])
         run.empty_partitions = [dataset.partition_name(p.key) for p in parts if not p.rows.num_rows]
+        for note in dataset.notes([ingest.page(r, t) for r, t in zip(valid, tables)]):
+            logger.warning("%s", note)
+            run.notes.append(note)
         step("load", session.commit_run, home, run, partitions={dataset.name: parts},
              raws=valid + ([catalogue_raw] if catalogue_raw else []), catalogue=catalogue)
     except Exception as exc:
@@ -264,10 +369,11 @@ def ingest_plan(
 def _budget_note(logger, run: RunStats, plan: FetchPlan, limiter) -> None:
     """Say how many UTC days the plan needs at the account's daily budget (a note when more than today)."""
     left_today = limiter.remaining_today()
-    days = days_needed(len(plan.requests), left_today, limiter.per_day)
+    days = days_needed(len(plan.requests), left_today, limiter.usable_per_day)
+    kept = f", {limiter.reserved} more kept for the weekly runs" if limiter.reserved else ""
     text = (f"{plan.dataset}: {len(plan.requests)} requests planned"
             + (f" ({plan.follow_ups})" if plan.follow_ups else "")
-            + f"; {left_today} of today's {limiter.per_day} left")
+            + f"; {left_today} of today's {limiter.per_day} left{kept}")
     if days is not None and days <= 1:
         logger.info("%s: done today", text)
         return
@@ -277,11 +383,37 @@ def _budget_note(logger, run: RunStats, plan: FetchPlan, limiter) -> None:
     run.notes.append(note)
 
 
-def _fetch(home: Home, src: RankingsSource, request: Request, run_id: str) -> RawFile:
-    raw = ingest.archive_response(home, src.fetch(request), run_id)
+def _fetch(home: Home, src: RankingsSource, request: Request, run_id: str, dataset: Dataset) -> tuple[RawFile, str | None]:
+    """Fetch and archive one request: its record and its `Dataset.page_mark`."""
+    response = src.fetch(request)
+    raw = ingest.archive_response(home, response, run_id)
     failpoint("after-archive")
     log().info("fetched %s: %s rows, as_of %s (%s)", request.what, raw.rows, raw.as_of, raw.file_id)
-    return raw
+    return raw, dataset.page_mark(response.body)
+
+
+MAX_REFETCHES = 3
+"""How many times one run fetches a paged snapshot again after a refresh landed mid-fetch before it fails."""
+
+
+def _refetch(logger, run: RunStats, queue: list[Request], done: list[Request], raws: list[RawFile],
+             paged: list[tuple[Request, str | None]], raw: RawFile, mark: str | None, home: Home) -> None:
+    """A page disagrees with its capture's first page (the snapshot was refreshed mid-fetch): quarantine the
+    capture's pages, so neither this run nor a rebuild uses them, and ask for the capture again from its first
+    request. More than `MAX_REFETCHES` refreshes in one run fail it."""
+    first, first_mark = paged.pop()
+    note = (f"{first.endpoint}: the snapshot changed mid-fetch (window {first_mark} became {mark}): "
+            "its pages were discarded and fetched again")
+    if sum(1 for line in run.notes if line.startswith(f"{first.endpoint}: the snapshot changed")) >= MAX_REFETCHES:
+        raise SourceError(f"{first.endpoint}: the snapshot changed mid-fetch {MAX_REFETCHES + 1} times; giving up")
+    start, current = done.index(first), len(done)
+    archive = RawArchive(home)
+    for stale in raws[start:] + [raw]:
+        archive.quarantine(stale, note)
+    logger.warning("%s", note)
+    run.notes.append(note)
+    queue[start:current + 1] = [first]
+    del raws[start:], done[start:], run.windows_done[start:]
 
 
 def _catalogue(home: Home, src: RankingsSource, run: RunStats):

@@ -7,6 +7,12 @@ absolute across pages, trending = window tokens minus the mean of the three equa
 excess growth left out; 400 for a bad value or combination) and of the public `GET /api/v1/models`, from rows
 given at construction (rankings in API form: date, model_permaslug, total_tokens; apps as daily figures:
 date, app_id, app_name, tokens, requests, with each app's categories/subcategories in `memberships`).
+rankings-daily also takes every filter of the contract: `period` day|week|month, the exact filters `modality` and
+`context_bucket` (combinable) and the sampled ones `category` and `language_type` (alone, never with
+`period=day` — the default —, else a 400). Filtered rows are daily figures per filter combination
+(`set_facet_rows`; none given: no rows). Weekly/monthly buckets are read as tokenrank's documented assumption:
+`date` is the bucket's first day (a Monday for weeks), each bucket covers its whole week/month up to the last
+complete day (so it may reach past `end_date`), and the top 50 (plus `other`) is per bucket.
 Both datasets share the account's limits: `rate_limit` accepted requests per key per rolling minute and
 `daily_limit` per key per UTC day (the fake's `today`); past either, a 429 with `Retry-After`.
 
@@ -24,7 +30,11 @@ matching requests (`endpoint=None` matches any):
 - while the next 200 is sent: `drip` (headers at once, then the body one byte every `interval` seconds,
   default 0.1, until done or the client hangs up; the bytes sent per dripped response go to `dripped`).
   for app-rankings also (`APP_BODY_FAULTS`): `rank_gap`, `ranks_from_zero`, `tokens_out_of_order`,
-  `duplicate_app`, `requests_negative`, `requests_float`, `window_echo`.
+  `duplicate_app`, `requests_negative`, `requests_float`, `window_echo`; for filtered rankings-daily also
+  (`FACET_BODY_FAULTS`): `bucket_not_monday` (the first bucket's rows dated a day later: a weekly `date` that
+  is not a Monday).
+The snapshot endpoints (session-cost, task classifications, benchmarks) live in `tests/fake_snapshots.py`
+(`fake.snapshots`: what they serve; their own body faults), behind the same auth, limits and faults.
 """
 
 from __future__ import annotations
@@ -41,8 +51,10 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterable
+from typing import Callable, Iterable
 from urllib.parse import parse_qsl, urlsplit
+
+from tests import fake_snapshots
 
 API_PREFIX = "/api/v1"
 RANKINGS_PATH = f"{API_PREFIX}/datasets/rankings-daily"
@@ -59,6 +71,17 @@ CATEGORIES = {
     "entertainment": ("roleplay", "game"),
 }
 PARENT = {sub: category for category, subs in CATEGORIES.items() for sub in subs}
+EXACT_FILTERS = {
+    "modality": ("text", "image", "image_output", "audio", "tool_calling"),
+    "context_bucket": ("1K", "10K", "100K", "1M", "10M"),
+}
+SAMPLED_FILTERS = {
+    "category": ("programming", "roleplay", "marketing", "marketing/seo", "technology", "science", "translation",
+                 "legal", "finance", "health", "trivia", "academia"),
+    "language_type": ("natural", "programming"),
+}
+FILTERS = {**EXACT_FILTERS, **SAMPLED_FILTERS}
+PERIODS = ("day", "week", "month")
 
 PRE_FAULTS = {"status", "timeout", "reset"}
 SEND_FAULTS = {"drip"}
@@ -80,6 +103,7 @@ BODY_FAULTS = {
 INCOMPLETE_FAULTS = {"empty_data", "drop_last_days", "short_day"}
 """Body faults that keep the contract but leave days out or short (a 200 that lacks data)."""
 BODY_FAULTS |= INCOMPLETE_FAULTS
+FACET_BODY_FAULTS = {"bucket_not_monday"}
 APP_BODY_FAULTS = {"rank_gap", "ranks_from_zero", "tokens_out_of_order", "duplicate_app", "requests_negative",
                    "requests_float", "window_echo"}
 
@@ -149,6 +173,21 @@ def synthetic_rows(first_day: dt.date, days: int, models_per_day: int = 50) -> l
     return rows
 
 
+def synthetic_facet_rows(first_day: dt.date, days: int, value: str, models_per_day: int = 12) -> list[dict[str, str]]:
+    """Deterministic daily rows of one filter value's traffic: `models_per_day` models (the synthetic_rows slugs,
+    in a value-dependent order) plus `other`, tokens ~1e8..1e11."""
+    rows = []
+    for offset in range(days):
+        day = first_day + dt.timedelta(days=offset)
+        for rank in range(models_per_day):
+            slug = f"lab{rank % 7}/model-{rank:02d}-2026010{rank % 9 + 1}"
+            weight = int(hashlib.sha256(f"{value}{slug}".encode()).hexdigest()[:4], 16) + 1
+            jitter = int(hashlib.sha256(f"{value}{day}{slug}".encode()).hexdigest()[:4], 16)
+            rows.append({"date": day.isoformat(), "model_permaslug": slug, "total_tokens": str(weight * 1_000_000 + jitter)})
+        rows.append({"date": day.isoformat(), "model_permaslug": "other", "total_tokens": "50000000"})
+    return rows
+
+
 def synthetic_apps(first_monday: dt.date, weeks: int, apps: int = 30) -> tuple[list[dict], dict[int, tuple[str, ...]]]:
     """Deterministic daily app figures for `weeks` weeks from `first_monday`, and each app's subcategories.
 
@@ -210,17 +249,23 @@ class FakeOpenRouter:
         self.daily_limit = daily_limit
         self.models = copy.deepcopy(models if models is not None else DEFAULT_MODELS)
         self.requests: list[RecordedRequest] = []
+        self.clock: Callable[[], float] = time.monotonic
+        """What the per-minute limit reads (a test may share a fake clock with the client's limiter)."""
+        self.accepted_at: list[float] = []
+        """`clock()` of every Data API request the per-minute limit accepted, in order."""
         self.dripped: list[int] = []
         self._rows: list[dict] = []
         self._faults: list[list] = []  # [fault, remaining, endpoint, opts]
         self._accepted: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
         self._daily: collections.Counter[tuple[str, dt.date]] = collections.Counter()
+        self._facet_rows: dict[tuple, list[dict]] = {}
         self._apps: list[dict] = []
         self._memberships: dict[int, set[str]] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.snapshots = fake_snapshots.SnapshotState(self.today)
         self.set_rows(rows)
         self.set_apps(apps, memberships or {})
 
@@ -262,6 +307,12 @@ class FakeOpenRouter:
         with self._lock:
             self._rows = sorted((dict(row) for row in rows), key=contract_order)
 
+    def set_facet_rows(self, filters: dict[str, str], rows: Iterable[dict]) -> None:
+        """Daily API-form rows (date, model_permaslug, total_tokens) of the traffic one filter combination selects
+        (e.g. `{"modality": "tool_calling"}`); weekly/monthly answers are aggregated from them."""
+        with self._lock:
+            self._facet_rows[tuple(sorted(filters.items()))] = sorted((dict(r) for r in rows), key=contract_order)
+
     def load(self, payload: dict) -> None:
         """Serve a whole rankings-daily payload's rows and its `meta.as_of` (e.g. the real sample)."""
         self.set_rows(payload["data"])
@@ -278,7 +329,7 @@ class FakeOpenRouter:
     def inject(self, fault: str, times: int = 1, endpoint: str | None = "rankings-daily", **opts) -> None:
         """Queue `fault` for the next `times` requests to `endpoint` ("rankings-daily", "app-rankings", "models" or
         None = any)."""
-        if fault not in PRE_FAULTS | SEND_FAULTS | BODY_FAULTS | APP_BODY_FAULTS:
+        if fault not in PRE_FAULTS | SEND_FAULTS | BODY_FAULTS | APP_BODY_FAULTS | FACET_BODY_FAULTS | fake_snapshots.BODY_FAULTS:
             raise ValueError(f"unknown fault {fault!r}")
         if fault == "status" and "code" not in opts:
             raise ValueError("the status fault needs code=...")
@@ -309,7 +360,7 @@ class FakeOpenRouter:
 
     def _check_rate(self, key: str) -> float | None:
         """Record an accepted request for `key`, or return the seconds until one would be accepted."""
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             accepted = self._accepted[key]
             while accepted and accepted[0] <= now - RATE_PERIOD_SECONDS:
@@ -317,6 +368,7 @@ class FakeOpenRouter:
             if len(accepted) >= self.rate_limit:
                 return accepted[0] + RATE_PERIOD_SECONDS - now
             accepted.append(now)
+            self.accepted_at.append(now)
             return None
 
     def _check_daily(self, key: str) -> float | None:
@@ -395,11 +447,59 @@ class FakeOpenRouter:
         """The 200 payload for a valid query, or `_ClientError(400)` per the contract."""
         start, end = self._window(params, default_days=30)
         first, last = start.isoformat(), end.isoformat()
+        filters, period = _filters(params)
         with self._lock:
-            data = [dict(row) for row in self._rows if first <= row["date"] <= last]
+            rows = self._facet_rows.get(filters, []) if filters else self._rows
+            if period == "day":
+                data = [dict(row) for row in rows if first <= row["date"] <= last]
+            else:
+                data = _buckets(rows, start, end, self.last_complete_day, period)
         as_of = self.as_of or f"{self.today.isoformat()}T02:00:00Z"
         meta = {"as_of": as_of, "start_date": first, "end_date": last, "version": "v1"}
         return {"data": data, "meta": meta}, start, end
+
+
+def _filters(params: dict[str, str]) -> tuple[tuple, str]:
+    """(the sorted (filter, value) pairs, period) of a rankings-daily query, or `_ClientError(400)` per §1."""
+    period = params.get("period") or "day"
+    if period not in PERIODS:
+        raise _ClientError(400, f"period must be one of {', '.join(PERIODS)}, got {period!r}")
+    given = {name: params[name] for name in FILTERS if params.get(name)}
+    for name, value in given.items():
+        if value not in FILTERS[name]:
+            raise _ClientError(400, f"unknown {name} {value!r}")
+    sampled = [name for name in given if name in SAMPLED_FILTERS]
+    if sampled and len(given) > 1:
+        raise _ClientError(400, f"{sampled[0]} cannot be combined with another filter")
+    if sampled and period == "day":
+        raise _ClientError(400, f"{sampled[0]} has weekly estimates only: period=day is not available")
+    return tuple(sorted(given.items())), period
+
+
+def _bucket_start(day: dt.date, period: str) -> dt.date:
+    return day - dt.timedelta(days=day.weekday()) if period == "week" else day.replace(day=1)
+
+
+def _buckets(rows: list[dict], start: dt.date, end: dt.date, last_complete: dt.date, period: str) -> list[dict]:
+    """Daily rows summed into the week/month buckets overlapping [start, end], each over its whole span up to
+    `last_complete`, dated by its first day; the top 50 per bucket plus `other` (the rest and the days' `other`)."""
+    first_bucket = _bucket_start(start, period)
+    totals: dict[dt.date, collections.Counter] = collections.defaultdict(collections.Counter)
+    for row in rows:
+        day = dt.date.fromisoformat(row["date"])
+        bucket = _bucket_start(day, period)
+        if first_bucket <= bucket <= end and day <= last_complete:
+            totals[bucket][row["model_permaslug"]] += int(row["total_tokens"])
+    data = []
+    for bucket in sorted(totals):
+        other = totals[bucket].pop("other", 0)
+        ranked = sorted(totals[bucket].items(), key=lambda item: (-item[1], item[0]))
+        other += sum(tokens for _, tokens in ranked[50:])
+        data += [{"date": bucket.isoformat(), "model_permaslug": slug, "total_tokens": str(tokens)}
+                 for slug, tokens in ranked[:50]]
+        if other:
+            data.append({"date": bucket.isoformat(), "model_permaslug": "other", "total_tokens": str(other)})
+    return data
 
 
 def _parse_date(params: dict[str, str], name: str) -> dt.date | None:
@@ -433,6 +533,9 @@ def _mutate(fault: str, opts: dict, payload: dict, start: dt.date, end: dt.date,
         return b"<!DOCTYPE html><html><body><h1>Service temporarily unavailable</h1></body></html>", "text/html"
     if fault == "echo_key" and opts.get("where", "row") == "text":
         return f"debug: request authorized with {auth}\n".encode(), "text/plain"
+    if fault in fake_snapshots.BODY_FAULTS:
+        fake_snapshots.mutate(fault, payload)
+        return json.dumps(payload).encode(), "application/json"
     data = payload["data"]
     if fault == "extra_key":
         where = opts.get("where", "both")
@@ -458,6 +561,11 @@ def _mutate(fault: str, opts: dict, payload: dict, start: dt.date, end: dt.date,
         others = sum(1 for row in data if row["date"] == day and row["model_permaslug"] == "other")
         for _ in range(max(2 - others, 1)):
             data.insert(last_of_day + 1, {"date": day, "model_permaslug": "other", "total_tokens": "1000"})
+    elif fault == "bucket_not_monday":
+        day = data[0]["date"]
+        for row in data:
+            if row["date"] == day:
+                row["date"] = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
     elif fault == "duplicate_row":
         data.insert(1, dict(data[0]))
     elif fault == "version":
@@ -511,7 +619,8 @@ class _Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization")
         with fake._lock:
             fake.requests.append(RecordedRequest("GET", split.path, params, auth is not None))
-        endpoint = {RANKINGS_PATH: "rankings-daily", APPS_PATH: "app-rankings", MODELS_PATH: "models"}.get(split.path)
+        endpoint = {RANKINGS_PATH: "rankings-daily", APPS_PATH: "app-rankings", MODELS_PATH: "models",
+                    **fake_snapshots.PATHS}.get(split.path)
         if endpoint is None:
             return self._send_error(404, f"no route for {split.path}")
 
@@ -552,10 +661,16 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send_error(429, f"Rate limit exceeded: {fake.daily_limit} requests per day",
                                     {"Retry-After": str(math.ceil(wait))})
         try:
-            payload, start, end = (fake._rankings if endpoint == "rankings-daily" else fake._app_rankings)(params)
+            if endpoint in fake_snapshots.ENDPOINTS:
+                with fake._lock:
+                    payload, start, end = fake.snapshots.payload(endpoint, params), fake.today, fake.today
+            else:
+                payload, start, end = (fake._rankings if endpoint == "rankings-daily" else fake._app_rankings)(params)
         except _ClientError as error:
             return self._send_error(error.code, error.message)
-        body_fault = fake._take_fault(endpoint, BODY_FAULTS | APP_BODY_FAULTS)
+        except fake_snapshots.ClientError as error:
+            return self._send_error(400, error.message)
+        body_fault = fake._take_fault(endpoint, BODY_FAULTS | APP_BODY_FAULTS | FACET_BODY_FAULTS | fake_snapshots.BODY_FAULTS)
         if body_fault is None:
             return self._send_200(endpoint, json.dumps(payload).encode())
         body, content_type = _mutate(*body_fault, payload, start, end, auth)

@@ -76,10 +76,14 @@ def parse_json(body: bytes, raw_file: str) -> Any:
 
 
 def peek_meta(body: bytes) -> tuple[str | None, int | None]:
-    """Best-effort (meta.as_of, row count) for the archive manifest; (None, None) when unreadable."""
+    """Best-effort (meta.as_of, row count) for the archive manifest; (None, None) when unreadable. A body without
+    `meta` whose `data` is an object (task classifications) gives `data.as_of` and its classifications."""
     try:
         payload = json.loads(body)
-        return payload.get("meta", {}).get("as_of"), len(payload.get("data", []))
+        data = payload.get("data", [])
+        if "meta" not in payload and isinstance(data, dict):
+            return data.get("as_of"), len(data.get("classifications", []))
+        return payload.get("meta", {}).get("as_of"), len(data)
     except (ValueError, AttributeError, TypeError):
         return None, None
 

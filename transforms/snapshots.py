@@ -42,15 +42,16 @@ def compare(dataset: Dataset, key: Hashable, old_rows: list[dict], new_rows: lis
             old_ends: tuple, new_ends: tuple) -> Diff:
     """What replacing `old_rows` by `new_rows` in partition `key` changes.
 
-    A restatement row is (partition values…, item, old/new of each compared column…, old_as_of, new_as_of,
+    A restatement row is (partition values…, item value(s)…, old/new of each compared column…, old_as_of, new_as_of,
     old_raw_file, new_raw_file): the as_of and raw file of the row itself, or of its partition (`*_ends`:
     (as_of, raw_file)) where that side lacks the row.
     """
     item = dataset.item
-    old = {row[item]: row for row in old_rows}
-    new = {row[item]: row for row in new_rows}
+    ident = (lambda row: tuple(row[c] for c in item)) if isinstance(item, tuple) else (lambda row: (row[item],))
+    old = {ident(row): row for row in old_rows}
+    new = {ident(row): row for row in new_rows}
     diff = Diff()
-    for name in sorted(old.keys() | new.keys()):
+    for name in sorted(old.keys() | new.keys(), key=lambda k: tuple((0, 0) if v is None else (1, v) for v in k)):
         before, after = old.get(name), new.get(name)
         values = [(before[c] if before else None, after[c] if after else None) for c, _ in dataset.compared]
         if before is None:
@@ -64,7 +65,7 @@ def compare(dataset: Dataset, key: Hashable, old_rows: list[dict], new_rows: lis
             continue
         ends = (before["as_of"] if before else old_ends[0], after["as_of"] if after else new_ends[0],
                 before["raw_file"] if before else old_ends[1], after["raw_file"] if after else new_ends[1])
-        diff.restated.append((*dataset.key_values(key), name, *[v for pair in values for v in pair], *ends))
+        diff.restated.append((*dataset.key_values(key), *name, *[v for pair in values for v in pair], *ends))
     return diff
 
 

@@ -19,7 +19,9 @@ from transforms.report.data import (
     APP_CATEGORIES, HISTORY_WEEKS, OTHER_AUTHORS, OTHER_COUNTRIES, OUTSIDE, OUTSIDE_TOP50, TOP_APPS, TOP_AUTHORS,
     TRENDING_APPS, UNATTRIBUTED, AppsData, HistoryData,
 )
+from warehouse.facets_store import load_facets
 from warehouse.files import write_atomic
+from warehouse.snapshot_report_store import load_snapshots
 
 MARKDOWN_FILE = "report.md"
 HTML_FILE = "report.html"
@@ -230,7 +232,8 @@ def load_report_data(
     return ReportData(
         week_start=week, totals=totals, countries=countries, models=models, streaks=streaks,
         restated=restated, top9=top9, authors=authors, country_shares=country_shares, lead=lead,
-        synthetic=synthetic, apps=load_apps(con, week),
+        synthetic=synthetic, apps=load_apps(con, week), facets=load_facets(con, week),
+        snapshots=load_snapshots(con, week),
     )
 
 

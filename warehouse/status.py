@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 import duckdb
 
 from transforms.date_ranges import DateRange, contiguous_ranges, gaps
+from transforms.windows import utc_now
 from warehouse import db
 from warehouse.coverage import DatasetCoverage, dataset_coverage, loaded_dates
 from warehouse.paths import Home
 from warehouse.published import connect_read_only
 from warehouse.raw_archive import RawArchive, RawFile
+from warehouse.snapshot_series import SnapshotSeries, snapshot_series
 
 RECENT_RUNS = 5
 UNATTRIBUTED_TABLE = "dq_unattributed"
@@ -62,6 +64,9 @@ class WarehouseStatus:
     """The home holds the SYNTHETIC demo dataset."""
     datasets: list[DatasetCoverage] = field(default_factory=list)
     """Coverage of every dataset (partitions loaded, empty answers, rows, first and last date)."""
+    snapshots: list[SnapshotSeries] = field(default_factory=list)
+    """Every weekly snapshot series (session-cost, task classifications, benchmarks per source) with its missing
+    weeks: a week not captured cannot be fetched later."""
 
 
 def read_status(home: Home) -> WarehouseStatus:
@@ -74,7 +79,8 @@ def read_status(home: Home) -> WarehouseStatus:
     return status
 
 
-def status_of(con: duckdb.DuckDBPyConnection) -> WarehouseStatus:
+def status_of(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> WarehouseStatus:
+    """What the warehouse holds; `today` (default: the UTC date) dates the snapshot series' overdue weeks."""
     dates = loaded_dates(con)
     status = WarehouseStatus(
         first_date=dates[0] if dates else None,
@@ -103,6 +109,7 @@ def status_of(con: duckdb.DuckDBPyConnection) -> WarehouseStatus:
             "SELECT date FROM dq_days WHERE status IN ('short', 'no_other') ORDER BY date").fetchall()]
     status.synthetic = bool(con.execute(
         "SELECT count(*) FROM ingest_log WHERE source = 'demo (synthetic)'").fetchone()[0])
+    status.snapshots = snapshot_series(con, None if status.synthetic else today or utc_now().date())
     if UNATTRIBUTED_TABLE in tables:
         status.unattributed = [
             Unattributed(*row)

@@ -157,3 +157,18 @@ def test_demo_app_rankings_take_the_same_path_and_are_marked_synthetic(demo_home
     got = con.execute("SELECT subject, streak_weeks FROM leadership_streaks WHERE kind = 'app_top1' AND scope = 'all' "
                       "AND week_start = ?", [max(leaders)]).fetchone()
     assert got == (str(leaders[max(leaders)]), streak)
+
+
+def test_demo_facets_take_the_same_path_and_the_report_shows_them_as_synthetic(demo_home, con):
+    home, summary = demo_home
+    for name in ("rankings-daily-facets", "rankings-weekly-estimates"):
+        assert summary["datasets"][name]["source"] == "demo (synthetic)"
+    assert con.execute("SELECT count(DISTINCT date), count(DISTINCT (facet, facet_value)) "
+                       "FROM fact_model_daily_facet").fetchone() == (182, 10)
+    assert con.execute("SELECT count(DISTINCT week_start), count(DISTINCT (facet, facet_value)) "
+                       "FROM fact_model_weekly_estimate").fetchone() == (26, 14)
+    markdown = (home.reports / "2026-03-30" / "report.md").read_text()
+    section = markdown.split("## By traffic: tool calling and programming\n", 1)[1].split("\n## ", 1)[0]
+    assert "| Programming (estimate) | estimate |" in section and "Synthetic data" in markdown.splitlines()[2]
+    assert "Programming (estimate): Source: OpenRouter (openrouter.ai/rankings), as of 2026-04-06T02:00:00Z. " \
+           "Licensed under CC BY 4.0." in section

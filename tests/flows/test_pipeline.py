@@ -4,6 +4,7 @@ ranges, an optional catalogue — against the fake OpenRouter on loopback, in-pr
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -82,11 +83,15 @@ def test_the_demo_has_its_own_home(tmp_path, home, monkeypatch):
     result = CliRunner().invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
     assert "Apps" in result.output and "Kilo Code" in result.output  # the report's Apps section is shown
+    assert "Session cost" in result.output and "Task shares" in result.output  # and the snapshot sections
     assert not Path(home).exists() and (tmp_path / "demo/home.json").exists()
     query = CliRunner().invoke(app, ["--demo", "query", "SELECT count(DISTINCT date) FROM fact_model_daily"])
     assert "182" in query.output
     status = CliRunner().invoke(app, ["--demo", "status"])
     assert status.output.startswith("DEMO: these figures are SYNTHETIC") and "182 days" in status.output
+    series = CliRunner().invoke(app, ["--demo", "status", "-f", "json"])
+    assert {(s["series"], s["snapshots"]) for s in json.loads(series.output)["snapshots"]} >= {
+        ("session-cost", 8), ("task-classifications", 8)}
 
 
 def test_ranges_outside_the_data_are_refused_and_partial_ones_clamped(home, fake_openrouter):

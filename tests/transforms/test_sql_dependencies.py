@@ -12,6 +12,8 @@ from warehouse.materialize import DerivedTableCycleError, dependency_order, deri
 TABLES = {"daily_totals", "weekly_calendar", "model_weekly_origin", "weekly_totals", "weekly_model_usage",
           "weekly_author_usage", "weekly_country_usage", "leadership_streaks", "growth_rates", "dq_unattributed",
           "dq_days", "dim_app", "weekly_app_usage", "app_top10_runs", "dq_app_weeks"}
+TABLES |= {"weekly_facet_model_usage", "weekly_facet_usage", "weekly_facet_country_usage"}
+TABLES |= {"session_cost_extremes", "task_tags", "task_tag_models", "task_share_trends", "task_model_movers"}
 
 
 def test_every_sql_file_is_a_table_built_after_what_it_reads():
@@ -22,7 +24,10 @@ def test_every_sql_file_is_a_table_built_after_what_it_reads():
                            ("weekly_model_usage", "weekly_totals"), ("weekly_country_usage", "weekly_model_usage"),
                            ("leadership_streaks", "weekly_country_usage"), ("leadership_streaks", "weekly_author_usage"),
                            ("growth_rates", "weekly_country_usage"), ("dq_unattributed", "model_weekly_origin"),
-                           ("weekly_app_usage", "dim_app"), ("app_top10_runs", "dim_app")]:
+                           ("weekly_app_usage", "dim_app"), ("app_top10_runs", "dim_app"),
+                           ("weekly_facet_usage", "weekly_totals"),
+                           ("weekly_facet_country_usage", "weekly_facet_model_usage"),
+                           ("leadership_streaks", "weekly_facet_country_usage")]:
         assert position[earlier] < position[later]
 
 

@@ -26,10 +26,11 @@ from transforms.windows import DATASET_FLOOR, MAX_WINDOW_DAYS, Window, split_win
 
 @dataclass(frozen=True)
 class Request:
-    """One Data API call: `params` are the query (never the key), `label` names it in run logs and errors."""
+    """One Data API call: `params` are the query (never the key), `label` names it in run logs and errors.
+    `window` is None for a snapshot dataset (no date parameters: the request asks for "now")."""
 
     endpoint: str
-    window: Window
+    window: Window | None
     params: tuple[tuple[str, str], ...]
     label: str
 
@@ -106,7 +107,9 @@ class Dataset:
     (the column that identifies a row inside a partition), `sort_by` (row order inside a partition file),
     `compared` ((column, short name) pairs whose change between snapshots is a restatement, recorded in
     `restatements_table` as old_<short>/new_<short>), `citation` (takes `as_of`), `licensed` (CC BY 4.0
-    data), `uses_catalogue` (a run also refreshes the /models catalogue).
+    data), `uses_catalogue` (a run also refreshes the /models catalogue), `snapshot` (the API serves only the
+    current snapshot, no date parameters: `transforms.datasets.snapshot`; captured by `capture`, never backfilled).
+    `item` may be a tuple of columns when no single column identifies a row.
     """
 
     name: str
@@ -117,13 +120,14 @@ class Dataset:
     table: str
     key: tuple[str, ...]
     partition_by: tuple[str, ...]
-    item: str
+    item: str | tuple[str, ...]
     sort_by: tuple[str, ...]
     compared: tuple[tuple[str, str], ...]
     restatements_table: str
     citation: str
     licensed: bool
     uses_catalogue: bool = False
+    snapshot: bool = False
 
     def cite(self, as_of: str) -> str:
         return self.citation.format(as_of=as_of)
@@ -189,6 +193,16 @@ class Dataset:
     def quality(self, done: list[Request], pages: list[Page]) -> tuple[list[dt.date], list[dt.date]]:
         """(empty, short) dates of a day-grained answer; other datasets record empty partitions instead."""
         return [], []
+
+    def page_mark(self, body: bytes) -> str | None:
+        """What every page of one paged fetch must share (session-cost: `meta.window_end_date`); None when the
+        dataset's pages need no such check. A page whose mark differs from its first page's means the snapshot
+        was refreshed mid-fetch: the run discards the pages and fetches them again from the first."""
+        return None
+
+    def notes(self, pages: list[Page]) -> list[str]:
+        """One line per thing a run must say about valid answers that stored nothing (e.g. no snapshot published)."""
+        return []
 
 
 @dataclass(frozen=True)

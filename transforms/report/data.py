@@ -10,8 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from transforms.report.facets import FacetsData
 
 HISTORY_WEEKS = 26
 """How many weeks, ending with the report's week, the history frames and charts cover."""
@@ -81,6 +85,8 @@ class ReportData:
     - `synthetic`: the data come from the demo dataset, not from OpenRouter.
     - `apps`: the week's app rankings; None when the warehouse holds no app rows at all (the report then
       has no Apps section).
+    - `facets`: the week's facet figures (`transforms.report.facets.FacetsData`); None when no facet row is
+      loaded (no facets section).
     """
 
     week_start: dt.date
@@ -95,6 +101,9 @@ class ReportData:
     lead: pd.DataFrame
     synthetic: bool
     apps: AppsData | None = None
+    facets: FacetsData | None = None
+    snapshots: object | None = None
+    """`transforms.report.snapshots.SnapshotsData` of the week; None when no snapshot dataset was ever captured."""
 
     @property
     def week(self) -> pd.Timestamp:

@@ -14,6 +14,8 @@ import pandas as pd
 from transforms.report.apps import APPS_STEM, AppsText, apps_chart, apps_stamp, describe_apps, write_apps_text
 from transforms.report.charts import CHARTS, LAYOUTS
 from transforms.report.data import ReportData
+from transforms.report.facets import FacetsText, write_facets_text
+from transforms.report.snapshots import SnapshotsText, write_snapshots_text
 from transforms.report.svg import Stamp, SvgImage
 from transforms.report.templating import LICENCE, environment
 from transforms.report.text import ReportText, format_as_of, write_text
@@ -143,7 +145,8 @@ def week_page_context(
     }
 
 
-def _markdown(text: ReportText, images: list[ChartImage], with_charts: bool, apps: AppsText | None = None) -> str:
+def _markdown(text: ReportText, images: list[ChartImage], with_charts: bool, apps: AppsText | None = None,
+              facets: FacetsText | None = None, snapshots: SnapshotsText | None = None) -> str:
     by_stem = {image.stem: image for image in images}
 
     def chart(stem: str) -> str:
@@ -151,7 +154,8 @@ def _markdown(text: ReportText, images: list[ChartImage], with_charts: bool, app
         return f"![{image.alt}]({image.file_name()})\n\n" if with_charts else ""
 
     return environment().get_template("report.md.j2").render(
-        text=text, top10=text.top10.to_dict("records"), chart=chart, licence=LICENCE, apps=apps
+        text=text, top10=text.top10.to_dict("records"), chart=chart, licence=LICENCE, apps=apps, facets=facets,
+        snapshots=snapshots
     )
 
 
@@ -160,11 +164,16 @@ def render(data: ReportData) -> RenderedReport:
     text = write_text(data)
     images = chart_images(data)
     apps = apps_context(data)
+    facets = None if data.facets is None else write_facets_text(data.facets)
+    snapshots = None if data.snapshots is None else write_snapshots_text(data.snapshots)
     html = environment().get_template("week.html.j2").render(
-        week_page_context(text, images, lambda image, suffix: data_uri(image.layouts[suffix]), apps=apps)
+        week_page_context(text, images, lambda image, suffix: data_uri(image.layouts[suffix]), apps=apps,
+                          facets=facets, snapshots=snapshots)
     )
     apps_text = None if apps is None else apps["text"]
     return RenderedReport(
-        week_start=data.week_start, text=text, images=images, markdown=_markdown(text, images, True, apps_text),
-        artifact_markdown=_markdown(text, images, False, apps_text), html=html, synthetic=data.synthetic,
+        week_start=data.week_start, text=text, images=images,
+        markdown=_markdown(text, images, True, apps_text, facets, snapshots),
+        artifact_markdown=_markdown(text, images, False, apps_text, facets, snapshots), html=html,
+        synthetic=data.synthetic,
     )

@@ -13,7 +13,17 @@
 --                 basis 'popular', scope = 'all' (the overall list), a category or a subcategory. Its
 --                 weeks are the weeks that list is loaded with rows: a week without it breaks the
 --                 streak. Certain when the #1 has more tokens than the #2 (the figures are exact).
---   scope          'all' for the model kinds; app_top1: 'all', a category or a subcategory
+--   facet_top1     subject = the #1 permaslug of one facet value (weekly_facet_model_usage.rank = 1), rival
+--                  = the #2; scope = 'facet:value' (e.g. 'modality:tool_calling'); basis 'chart_top9' for
+--                  exact facets (complete weeks of the facet value), 'estimate' for sampled ones (category,
+--                  language_type), so an estimate never reads as exact. Certain (exact only; an estimate
+--                  never is): the #1's tokens exceed the #2's plus the facet value's `other` rows that week
+--                  (the most any model could add on days it was outside the top 50).
+--   facet_country_vs  subject/rival = CN/US and US/CN within one facet value's top 9 (weekly_facet_country_usage),
+--                  scope and basis as facet_top1; a row for every week the facet value has a top 9, streak 0
+--                  when subject <= rival. Certain (exact only): the subject's tokens exceed the rival's plus
+--                  the top 9's unattributed tokens plus the facet value's `other` rows that week.
+--   scope          'all' for the model kinds; app_top1: 'all', a category or a subcategory; facet kinds: 'facet:value'
 --   streak_weeks   consecutive complete weeks, ending with this one, that the subject led
 --   certain_weeks  consecutive weeks, ending with this one, that were in the streak AND certain:
 --                  the subject's tokens (lower bound) exceed the upper bound of every other
@@ -168,12 +178,76 @@ vs_series AS (
     LEFT JOIN weekly_country_usage AS riv
            ON riv.week_start = unk.week_start AND riv.basis = unk.basis AND riv.country = pair.rival
 ),
+facet_leaders AS (
+    SELECT
+        models.week_start,
+        models.facet,
+        models.facet_value,
+        models.is_estimate,
+        any_value(models.model_permaslug) FILTER (WHERE models.rank = 1) AS subject,
+        any_value(models.model_permaslug) FILTER (WHERE models.rank = 2) AS rival,
+        any_value(models.tokens) FILTER (WHERE models.rank = 1)          AS tokens,
+        any_value(models.tokens) FILTER (WHERE models.rank = 2)          AS rival_tokens
+    FROM weekly_facet_model_usage AS models
+    WHERE models.is_complete
+    GROUP BY ALL
+),
+facet_top1_series AS (
+    SELECT
+        'facet_top1'                                             AS kind,
+        CASE WHEN ldr.is_estimate THEN 'estimate' ELSE 'chart_top9' END AS basis,
+        ldr.facet || ':' || ldr.facet_value                      AS scope,
+        ldr.week_start,
+        (ldr.week_start - DATE '1970-01-05') // 7                AS week_no,
+        ldr.subject,
+        ldr.rival,
+        CAST(NULL AS VARCHAR)                                    AS series_rival,
+        TRUE                                                     AS ahead,
+        NOT ldr.is_estimate
+            AND ldr.tokens > coalesce(ldr.rival_tokens, 0) + usage.other_tokens AS certain
+    FROM facet_leaders AS ldr
+    JOIN weekly_facet_usage AS usage USING (week_start, facet, facet_value)
+),
+facet_scopes AS (
+    SELECT DISTINCT week_start, facet, facet_value, basis FROM weekly_facet_country_usage
+),
+facet_vs_series AS (
+    SELECT
+        'facet_country_vs'                                       AS kind,
+        fs.basis,
+        fs.facet || ':' || fs.facet_value                        AS scope,
+        fs.week_start,
+        (fs.week_start - DATE '1970-01-05') // 7                 AS week_no,
+        pair.subject,
+        pair.rival,
+        pair.rival                                               AS series_rival,
+        coalesce(subj.tokens, 0) > coalesce(riv.tokens, 0)       AS ahead,
+        fs.basis = 'chart_top9'
+            AND coalesce(subj.tokens, 0)
+                > coalesce(riv.tokens, 0) + coalesce(unat.tokens, 0) + usage.other_tokens AS certain
+    FROM facet_scopes AS fs
+    CROSS JOIN (VALUES ('CN', 'US'), ('US', 'CN')) AS pair(subject, rival)
+    JOIN weekly_facet_usage AS usage USING (week_start, facet, facet_value)
+    LEFT JOIN weekly_facet_country_usage AS subj
+           ON subj.week_start = fs.week_start AND subj.facet = fs.facet AND subj.facet_value = fs.facet_value
+          AND subj.country = pair.subject
+    LEFT JOIN weekly_facet_country_usage AS riv
+           ON riv.week_start = fs.week_start AND riv.facet = fs.facet AND riv.facet_value = fs.facet_value
+          AND riv.country = pair.rival
+    LEFT JOIN weekly_facet_country_usage AS unat
+           ON unat.week_start = fs.week_start AND unat.facet = fs.facet AND unat.facet_value = fs.facet_value
+          AND unat.country = 'unattributed'
+),
 series AS (
     SELECT * FROM top1_series
     UNION ALL BY NAME
     SELECT * FROM vs_series
     UNION ALL BY NAME
     SELECT * FROM app_series
+    UNION ALL BY NAME
+    SELECT * FROM facet_top1_series
+    UNION ALL BY NAME
+    SELECT * FROM facet_vs_series
 ),
 runs AS (
     -- gaps and islands: within one series, consecutive week_no with the same flag share a run id

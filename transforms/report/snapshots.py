@@ -1,0 +1,110 @@
+"""The report's weekly-snapshot sections: session cost (a table per harness) and task shares, each under its own
+citation line.
+
+Figures are those the warehouse derived (`session_cost_extremes`, `task_share_trends`, `task_model_movers`) for
+the latest snapshot captured by the report week's Sunday. Session-cost rows are republished `/datasets/*` data:
+their citation line is followed by "Licensed under CC BY 4.0.". Task classifications carry exactly the citation
+their endpoint gives, and no licence line (none is stated); they are shares of a sample, never volumes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from transforms.datasets import DATASETS
+from transforms.report.charts import records
+from transforms.report.templating import LICENCE
+from transforms.report.text import format_as_of
+
+SHARES_NOTE = ("Shares of a sampled, classified set of requests over the 7 days ending that day; OpenRouter "
+               "publishes no volumes for them.")
+NO_WEEK = "none was captured by the end of this week."
+
+
+@dataclass(frozen=True)
+class SnapshotsData:
+    """The report week's snapshots: `session_cost` = session_cost_extremes rows of the latest window ending by the
+    week's Sunday (empty when none), `session_cost_as_of` its meta.as_of; `tasks` = task_share_trends rows of the
+    latest snapshot by that Sunday, `movers` = task_model_movers rows of it with a known change, `tasks_as_of`
+    its day. None for a dataset never captured at all."""
+
+    session_cost: pd.DataFrame | None
+    session_cost_as_of: pd.Timestamp | None
+    tasks: pd.DataFrame | None
+    movers: pd.DataFrame | None
+    tasks_as_of: dt.date | None
+
+
+@dataclass(frozen=True)
+class SnapshotsText:
+    """Both sections as plain text; a section is None when its dataset was never captured."""
+
+    session_cost: dict | None
+    """{'window': text, 'harnesses': [{'name', 'rows': [...]}], 'empty': text or None, 'citation': line}"""
+    tasks: dict | None
+    """{'day': text, 'rows': [...], 'gaining': [...], 'losing': [...], 'empty', 'note', 'citation'}"""
+
+
+def usd(value: float) -> str:
+    """'$0.0042', '$1.74', '$150.09': four significant decimals below a dollar, cents above."""
+    return f"${value:,.2f}" if value >= 1 else f"${value:.4f}".rstrip("0").rstrip(".") if value else "$0"
+
+
+def change(value) -> str:
+    """'+25.0%' / '-4.3%'; '–' when there is no snapshot a week before."""
+    return "–" if value is None or pd.isna(value) else f"{value:+.1%}"
+
+
+def points(value) -> str:
+    """A share change in points: '+1.2 pts'; '–' when unknown."""
+    return "–" if value is None or pd.isna(value) else f"{value * 100:+.1f} pts"
+
+
+def session_cost_citation(as_of: pd.Timestamp) -> str:
+    return f"{DATASETS['session-cost'].cite(format_as_of(as_of))} {LICENCE}"
+
+
+def tasks_citation(day: dt.date) -> str:
+    """The endpoint's line, with `data.as_of` (a date) as it gives it."""
+    return DATASETS["task-classifications"].cite(day.isoformat())
+
+
+def write_snapshots_text(data: SnapshotsData) -> SnapshotsText:
+    cost = None
+    if data.session_cost is not None:
+        rows = data.session_cost
+        if rows.empty:
+            cost = {"window": None, "harnesses": [], "empty": f"No session-cost snapshot: {NO_WEEK}", "citation": None}
+        else:
+            end = pd.Timestamp(rows["window_end_date"].iloc[0])
+            window = f"{int(rows['window_days'].iloc[0])} days to {end:%Y-%m-%d}" if "window_days" in rows else \
+                f"the window ending {end:%Y-%m-%d}"
+            harnesses = []
+            for app_slug, group in rows.groupby("app_slug", sort=True):
+                harnesses.append({"name": group["app_name"].iloc[0], "rows": [
+                    {"turns": r["turn_range"], "cheapest": r["cheapest_model"], "cheapest_usd": usd(r["cheapest_cost_usd"]),
+                     "cheapest_change": change(r["cheapest_change"]), "dearest": r["dearest_model"],
+                     "dearest_usd": usd(r["dearest_cost_usd"]), "dearest_change": change(r["dearest_change"])}
+                    for r in records(group.sort_values("turn_order"))]})
+            cost = {"window": window, "harnesses": harnesses, "empty": None,
+                    "citation": session_cost_citation(data.session_cost_as_of)}
+    tasks = None
+    if data.tasks is not None:
+        if data.tasks.empty:
+            tasks = {"day": None, "rows": [], "gaining": [], "losing": [], "empty": f"No task shares: {NO_WEEK}",
+                     "note": SHARES_NOTE, "citation": None}
+        else:
+            rows = [{"category": r["label"], "usage": f"{r['usage_share']:.1%}", "usage_change": points(r["usage_share_change"]),
+                     "tokens": f"{r['token_share']:.1%}", "tokens_change": points(r["token_share_change"])}
+                    for r in records(data.tasks.sort_values("position"))]
+            movers = data.movers if data.movers is not None else pd.DataFrame()
+            line = lambda r: f"{r['model_id']} in {r['tag']}: {points(r['usage_share_change'])} of the tag's requests"  # noqa: E731
+            gaining = [line(r) for r in records(movers[movers["usage_share_change"] > 0].head(3))] if not movers.empty else []
+            losing = [line(r) for r in records(movers[movers["usage_share_change"] < 0].sort_values(
+                "usage_share_change").head(3))] if not movers.empty else []
+            tasks = {"day": data.tasks_as_of.isoformat(), "rows": rows, "gaining": gaining, "losing": losing,
+                     "empty": None, "note": SHARES_NOTE, "citation": tasks_citation(data.tasks_as_of)}
+    return SnapshotsText(cost, tasks)
