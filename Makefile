@@ -33,8 +33,10 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
+# One table: every command timed beside its floor (bench/speed.py; README "Speed"). bench/bench_derived.py times
+# each derived table on its own.
 bench: install
-	@for f in bench/*.py; do $(BIN)/python $$f; done
+	$(BIN)/python bench/speed.py
 
 # Re-resolve the pinned stack after editing dependencies in pyproject.toml: one set of versions for every
 # supported Python (markers where a package is needed only on some), so a lock made on 3.11 installs on 3.13.

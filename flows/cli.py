@@ -28,7 +28,6 @@ from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 
 from transforms.units import format_tokens
@@ -126,6 +125,12 @@ def _fail(exc: BaseException) -> typer.Exit:
     if isinstance(exc, (BadRange, HomeMismatch, HomeError)):
         return typer.Exit(EXIT_USAGE)
     return typer.Exit(EXIT_FAILED)
+
+
+def _print_markdown(text: str) -> None:
+    from rich.markdown import Markdown  # markdown-it costs every other command ~0.1 s: only demo and report print it
+
+    console.print(Markdown(text))
 
 
 def _progress_bar(label: str):
@@ -235,7 +240,7 @@ def demo() -> None:
         shown = [sections[0]] + ["## " + part for part in sections[1:]
                                  if part.startswith(("Apps", "By traffic", "Session cost", "Task shares"))]
         lines = [line for part in shown for line in part.splitlines() if not line.startswith("![")]
-        console.print(Markdown("\n".join(lines)))
+        _print_markdown("\n".join(lines))
         console.print(f"Full report: {summary['report']}")
     console.print(DEMO_BANNER)
 
@@ -733,7 +738,7 @@ def report(
     with _writing_from_published("report", out or Home.from_env().reports) as con:
         start = week_of(week.date()) if week else latest_complete_week(con)
         files = write_report(con, out or Home.from_env().reports / start.isoformat(), start)
-    console.print(Markdown(files.artifact_markdown))
+    _print_markdown(files.artifact_markdown)
     for path in files.paths:
         console.print(f"  wrote {path}")
     if open_:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Iterator
 
 import duckdb
-import pyarrow as pa
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -38,14 +37,18 @@ def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [name for (name,) in rows]
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list, *, replace: bool = False) -> None:
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list, *, replace: bool = False,
+                ignore: bool = False) -> None:
     """Insert rows (sequences in the table's column order) through one Arrow scan: `executemany` costs a
-    statement per row. `replace` makes it INSERT OR REPLACE."""
+    statement per row. `replace` makes it INSERT OR REPLACE, `ignore` INSERT OR IGNORE."""
     if not rows:
         return
+    import pyarrow as pa  # here, not at the top: readers (query, status) open connections without needing it
+
     names = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
     con.register("insert_rows_arrow", pa.table({name: [row[i] for row in rows] for i, name in enumerate(names)}))
     try:
-        con.execute(f"INSERT {'OR REPLACE ' if replace else ''}INTO {table} SELECT * FROM insert_rows_arrow")
+        con.execute(f"INSERT {'OR REPLACE ' if replace else 'OR IGNORE ' if ignore else ''}INTO {table} "
+                    "SELECT * FROM insert_rows_arrow")
     finally:
         con.unregister("insert_rows_arrow")

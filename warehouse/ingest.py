@@ -88,7 +88,9 @@ def load_warehouse(
     run: RunStats | None = None,
     restated: dict[str, list[tuple]] | None = None,
 ) -> dict[str, LoadStats]:
-    """Sync the warehouse with every dataset's lake and rebuild what derives from it, in the caller's transaction.
+    """Sync the warehouse with every dataset's lake and rebuild what derives from it, in the caller's transaction
+    (the weekly tables only for the weeks the rankings-daily load changed, when they are current otherwise:
+    `warehouse.materialize`).
 
     `restated` adds restatement rows per dataset (a rebuild's, folded from raw) before the derived tables are
     built. Returns the load of each dataset; `run` gets their sums (`dates_loaded`: rankings-daily dates
@@ -98,12 +100,12 @@ def load_warehouse(
     for name, rows in (restated or {}).items():
         insert_restatements(con, DATASETS[name], rows)
     if requested_dates:
-        con.executemany("INSERT OR IGNORE INTO requested_dates VALUES (?, ?)", list(requested_dates))
+        db.insert_rows(con, "requested_dates", list(requested_dates), ignore=True)
     replace_origin(con, load_origin_reference())
     if catalogue is not None:
         replace_catalogue(con, catalogue)
-    refresh_dim_model(con)
-    materialize(con)
+    renamed = refresh_dim_model(con)
+    materialize(con, changed_dates=stats[RANKINGS_ENDPOINT].partitions, changed_models=renamed)
     if run is not None:
         loads = list(stats.values())
         run.dates_loaded = len(stats[RANKINGS_ENDPOINT].partitions)
@@ -114,10 +116,17 @@ def load_warehouse(
     return stats
 
 
+LOG_ROWS_PER_STATEMENT = 500
+
+
 def log_runs(con: duckdb.DuckDBPyConnection, rows: list[list]) -> None:
-    """Insert or replace `ingest_log` rows (values in `LOG_COLUMNS` order; ISO strings are cast)."""
-    placeholders = ", ".join("?" for _ in LOG_COLUMNS)
-    con.executemany(f"INSERT OR REPLACE INTO ingest_log ({', '.join(LOG_COLUMNS)}) VALUES ({placeholders})", rows)
+    """Insert or replace `ingest_log` rows (values in `LOG_COLUMNS` order; ISO strings are cast), many rows per
+    statement: `executemany` costs a statement per row, which made a rebuild's cost grow with the runs recorded."""
+    one = f"({', '.join('?' for _ in LOG_COLUMNS)})"
+    for start in range(0, len(rows), LOG_ROWS_PER_STATEMENT):
+        chunk = rows[start:start + LOG_ROWS_PER_STATEMENT]
+        con.execute(f"INSERT OR REPLACE INTO ingest_log ({', '.join(LOG_COLUMNS)}) VALUES {', '.join([one] * len(chunk))}",
+                    [value for row in chunk for value in row])
 
 
 def connect_writer(home: Home) -> duckdb.DuckDBPyConnection:

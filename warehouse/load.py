@@ -152,8 +152,12 @@ def replace_catalogue(con: duckdb.DuckDBPyConnection, catalogue: pa.Table) -> No
     con.unregister("catalogue_arrow")
 
 
-def refresh_dim_model(con: duckdb.DuckDBPyConnection) -> None:
-    """One row per ranked permaslug: catalogue display name (or one derived from the slug) and first/last day."""
+def refresh_dim_model(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """One row per ranked permaslug: catalogue display name (or one derived from the slug) and first/last day.
+
+    Returns the permaslugs whose display name changed (appeared, went or was renamed), sorted.
+    """
+    before = dict(con.execute("SELECT model_permaslug, display_name FROM dim_model").fetchall())
     names = catalogue_names(con.execute("SELECT id, canonical_slug, name FROM ref_model_catalogue").fetchall())
     seen = con.execute(
         "SELECT model_permaslug, min(date), max(date) FROM fact_model_daily WHERE NOT is_other GROUP BY 1 ORDER BY 1"
@@ -170,3 +174,5 @@ def refresh_dim_model(con: duckdb.DuckDBPyConnection) -> None:
     con.register("dim_model_arrow", rows)
     con.execute("INSERT INTO dim_model BY NAME SELECT * FROM dim_model_arrow")
     con.unregister("dim_model_arrow")
+    after = dict(zip(rows["model_permaslug"].to_pylist(), rows["display_name"].to_pylist()))
+    return sorted(slug for slug in before.keys() | after.keys() if before.get(slug) != after.get(slug))

@@ -155,8 +155,12 @@ class Rows:
             return self._cursor.fetchmany(n) if n > 0 else []
 
     def count_rest(self) -> int:
-        """Count the rows not yet fetched without holding them (as Arrow batches, which is fast)."""
-        return sum(batch.num_rows for batch in self.arrow()[1])
+        """Count the rows not yet fetched without holding them (as Arrow batches, which is fast; none left, the
+        usual case, needs no Arrow: pyarrow costs a short query a quarter of a second to import)."""
+        with translated_errors(self.limits):
+            if self._cursor.fetchone() is None:
+                return 0
+        return 1 + sum(batch.num_rows for batch in self.arrow()[1])
 
     def arrow(self, size: int = BATCH_ROWS * 10) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
         """The rows not yet fetched, as Arrow record batches with DuckDB's types (dates, decimals, …)."""

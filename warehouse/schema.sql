@@ -289,3 +289,9 @@ CREATE TABLE IF NOT EXISTS benchmark_restatements (
     old_raw_file  VARCHAR NOT NULL,
     new_raw_file  VARCHAR NOT NULL
 );
+
+-- What the derived tables were last built from (warehouse.materialize): a fingerprint of the SQL files, of the
+-- incremental set and of dim_origin. A load whose fingerprint matches recomputes only the weeks it changed.
+CREATE TABLE IF NOT EXISTS derived_state (
+    fingerprint VARCHAR NOT NULL
+);

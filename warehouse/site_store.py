@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -30,6 +31,9 @@ LOCK = ".build.lock"
 FORMAT = 1
 CODE_PACKAGES = ("transforms.report", "transforms.site")
 """Whose files make up the drawing code: a change to any of them redraws every page."""
+WRITERS = 8
+"""Pages written at once while the next ones are drawn: each file waits for its fsync, and the disk
+syncs many files in about the time of one."""
 
 
 @dataclass(frozen=True)
@@ -104,20 +108,22 @@ def _write(site_dir: Path, pages: list, force: bool) -> SiteResult:
     new_pages: dict[str, dict] = {}
     written: list[str] = []
     unchanged = 0
-    for page in pages:
-        key = hashlib.sha256(f"{code}\x00{page.key}".encode()).hexdigest()
-        before = old["pages"].get(page.path)
-        if (not force and before and before.get("key") == key
-                and all((site_dir / name).is_file() for name in before.get("files", []))):
-            new_pages[page.path] = before
-            unchanged += 1
-            continue
-        drawn = page.render()
-        # The page last: a reader never meets a page whose images are not written yet.
-        for name in sorted(drawn, key=lambda n: n == page.path):
-            write_atomic(site_dir / name, drawn[name])
-        new_pages[page.path] = {"key": key, "files": sorted(drawn)}
-        written.append(page.path)
+    with ThreadPoolExecutor(WRITERS, thread_name_prefix="site-writer") as writers:
+        writing: list[Future] = []
+        for page in pages:
+            key = hashlib.sha256(f"{code}\x00{page.key}".encode()).hexdigest()
+            before = old["pages"].get(page.path)
+            if (not force and before and before.get("key") == key
+                    and all((site_dir / name).is_file() for name in before.get("files", []))):
+                new_pages[page.path] = before
+                unchanged += 1
+                continue
+            drawn = page.render()
+            writing.append(writers.submit(_write_page, site_dir, page.path, drawn))
+            new_pages[page.path] = {"key": key, "files": sorted(drawn)}
+            written.append(page.path)
+    for done in writing:
+        done.result()  # the first failed write, if any, fails the build before the manifest is written
     keep = {name for entry in new_pages.values() for name in entry["files"]}
     listed = {name for entry in old["pages"].values() for name in entry.get("files", []) if _inside(name)}
     stale = sorted(listed - keep)
@@ -127,6 +133,12 @@ def _write(site_dir: Path, pages: list, force: bool) -> SiteResult:
     manifest = {"format": FORMAT, "code": code, "pages": dict(sorted(new_pages.items()))}
     write_atomic(site_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
     return SiteResult(site_dir=site_dir, written=written, unchanged=unchanged, removed=stale)
+
+
+def _write_page(site_dir: Path, path: str, drawn: dict[str, bytes]) -> None:
+    """Write one page's files; the page last, so a reader never meets a page whose images are not written yet."""
+    for name in sorted(drawn, key=lambda n: n == path):
+        write_atomic(site_dir / name, drawn[name])
 
 
 def _inside(name: str) -> bool:

@@ -156,3 +156,22 @@ def test_rebuild_equals_incremental_table_for_table(tmp_path):
     home.warehouse.unlink()
     rebuild(home)
     assert snapshot(home.warehouse) == incremental
+
+
+def test_run_log_rows_go_in_many_per_statement_iso_strings_cast_and_a_rerun_replaces(monkeypatch):
+    from importlib.resources import files
+
+    from warehouse.runs import LOG_COLUMNS
+
+    monkeypatch.setattr(ingest, "LOG_ROWS_PER_STATEMENT", 2)  # 5 rows: three statements
+    con = duckdb.connect()
+    con.execute(files("warehouse").joinpath("schema.sql").read_text())
+    rows = [[f"run-{i}", "weekly", "openrouter", "2026-06-15" if i % 2 else dt.date(2026, 6, 15), None,
+             "2026-06-22T02:00:00" if i % 2 else dt.datetime(2026, 6, 22, 2), None, ["raw-a"] if i % 2 else [],
+             i, 0, 0, 0, 0, "success", None, "rankings-daily"] for i in range(5)]
+    ingest.log_runs(con, rows)
+    ingest.log_runs(con, [["run-4", *rows[4][1:13], "failed", "boom", "rankings-daily"]])
+    got = con.execute(f"SELECT {', '.join(LOG_COLUMNS)} FROM ingest_log ORDER BY run_id").fetchall()
+    assert got == [(f"run-{i}", "weekly", "openrouter", dt.date(2026, 6, 15), None, dt.datetime(2026, 6, 22, 2), None,
+                    ["raw-a"] if i % 2 else [], i, 0, 0, 0, 0, "failed" if i == 4 else "success",
+                    "boom" if i == 4 else None, "rankings-daily") for i in range(5)]

@@ -207,3 +207,20 @@ def test_the_apps_of_a_week_are_read_from_the_app_tables():
     assert list(zip(rows["category"], rows["rank"], rows["published_name"])) == [
         ("all", 1, "Alpha"), ("coding", 1, "Alpha"), ("all", 2, "Alpha Code"), ("coding", 1, "Alpha Code")]
     assert load_history(demo_warehouse(), synthetic=True).apps is None
+
+
+def test_the_bytes_of_every_report_file_are_pinned(tmp_path):
+    """Every file of the seed week's report, by the first 16 hex digits of its sha256: a change of a single byte
+    (a faster drawing, say) must be meant. When it is, paste the digests the failure shows."""
+    import hashlib
+
+    files = write_report(demo_warehouse(), tmp_path)
+    digests = {path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:16] for path in files.paths}
+    assert digests == PINNED_REPORT
+
+
+PINNED_REPORT = {
+    "report.md": "d6ab260d49e34bd0", "report.html": "574c87724edbedb7", "weekly_models.svg": "77043f8c6d025f30",
+    "top10_models.svg": "0e9e8641fee2c0ab", "author_share.svg": "a7d6c3dda28eac33",
+    "country_share.svg": "e6c289ea6e78e2ab", "cn_vs_us_lead.svg": "b329aa6610f2166d",
+}

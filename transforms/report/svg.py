@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
@@ -31,31 +32,49 @@ _NARROW_CHARS = set("il.,:;'|!()[]jtf ")
 _WIDE_CHARS = set("mwMW%@")
 
 
+def _char_units(char: str) -> float:
+    """A character's width in em."""
+    if char in _NARROW_CHARS:
+        return 0.34
+    if char in _WIDE_CHARS:
+        return 0.95
+    if char.isupper():
+        return 0.72
+    if char.isdigit():
+        return 0.64
+    return 0.6
+
+
+_ASCII_UNITS = {chr(code): _char_units(chr(code)) for code in range(128)}
+
+
+def _add_units(units: float, text: str) -> float:
+    """`units` plus the width of `text` in em, added character by character (so a line's width can be
+    carried on word by word and come out exactly as when measured whole)."""
+    for char in text:
+        units += _ASCII_UNITS.get(char) or _char_units(char)
+    return units
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """An estimate of `text`'s rendered width in px, on the wide side for common sans-serif fonts."""
-    units = 0.0
-    for char in text:
-        if char in _NARROW_CHARS:
-            units += 0.34
-        elif char in _WIDE_CHARS:
-            units += 0.95
-        elif char.isupper():
-            units += 0.72
-        elif char.isdigit():
-            units += 0.64
-        else:
-            units += 0.6
-    return units * size * (1.13 if bold else 1.0)
+    return _add_units(0.0, text) * size * (1.13 if bold else 1.0)
 
 
 def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
     """Words of `text` greedily packed into lines no wider than `width` (a longer single word stays whole)."""
     lines: list[str] = []
+    units = 0.0  # of the last line
+    factor = 1.13 if bold else 1.0
     for word in text.split():
-        if lines and text_width(f"{lines[-1]} {word}", size, bold) <= width:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
+        if lines:
+            joined = _add_units(units, " " + word)
+            if joined * size * factor <= width:
+                lines[-1] = f"{lines[-1]} {word}"
+                units = joined
+                continue
+        lines.append(word)
+        units = _add_units(0.0, word)
     return lines
 
 
@@ -166,7 +185,13 @@ class Svg:
 
 
 def _attrs(attrs: dict[str, str]) -> str:
-    return "".join(f' {name.replace("_", "-")}={quoteattr(str(value))}' for name, value in attrs.items())
+    return "".join(_attr(name, str(value)) for name, value in attrs.items())
+
+
+@lru_cache(maxsize=1024)
+def _attr(name: str, value: str) -> str:
+    """' stroke-width="0.6"': one attribute (a chart uses a handful of them thousands of times)."""
+    return f" {name.replace('_', '-')}={quoteattr(value)}"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import posixpath
 import re
 from collections import Counter
 
@@ -52,5 +51,10 @@ def folder_names(keys: list[str]) -> dict[str, str]:
 
 
 def href(page: str, target: str) -> str:
-    """The relative URL from the page at site path `page` to the file at site path `target`."""
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    """The relative URL from the page at site path `page` to the file at site path `target` (site paths are
+    relative to the site's root, with no '.' or '..' parts; no file system is consulted)."""
+    folders, parts = page.split("/")[:-1], target.split("/")
+    shared = 0
+    while shared < min(len(folders), len(parts) - 1) and folders[shared] == parts[shared]:
+        shared += 1
+    return "/".join([".."] * (len(folders) - shared) + parts[shared:])
