@@ -55,7 +55,7 @@ def stop(worker: subprocess.Popen, sig=signal.SIGTERM) -> None:
         worker.wait()
 
 
-def test_two_workers_one_store_one_writer_one_request_budget(tmp_path):
+def test_two_workers_one_store_one_writer_one_request_budget(tmp_path, monkeypatch):
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -64,6 +64,8 @@ def test_two_workers_one_store_one_writer_one_request_budget(tmp_path):
     with postgres_server() as database, prefect_server(database, tmp_path / "prefect") as prefect_env, \
             s3_server() as s3_env, FakeOpenRouter(rows, today=FAKE_TODAY, key=key) as api:
         url = new_bucket(s3_env)
+        for name, value in s3_env.items():  # this process checks the store too
+            monkeypatch.setenv(name, value)
         env = {**os.environ, **prefect_env, **s3_env, "TOKENRANK_HOME": url, "OPENROUTER_BASE_URL": api.url,
                "OPENROUTER_API_KEY": key, "TOKENRANK_REQUESTS_PER_MINUTE": str(PER_MINUTE),
                "TOKENRANK_DAILY_REQUEST_BUDGET": str(BUDGET), "TOKENRANK_WRITER_LOCK_TIMEOUT": "900",
@@ -114,7 +116,7 @@ def test_two_workers_one_store_one_writer_one_request_budget(tmp_path):
         single = Home(tmp_path / "single")
         store.fs.get(store.key("raw"), str(single.raw), recursive=True)
         rebuild(single)
-        assert snapshot(final) == snapshot(single.warehouse)
+        assert tables(final) == tables(single.warehouse)
         con = duckdb.connect(str(final), read_only=True)
         assert con.execute("SELECT count(DISTINCT date), count(*) FROM fact_model_daily").fetchone() == (14, 714)
         con.close()
@@ -129,6 +131,16 @@ def test_two_workers_one_store_one_writer_one_request_budget(tmp_path):
         assert query.returncode == 0, query.stderr
         assert query.stdout.splitlines() == ["days,rows", "14,714"]
         shutil.rmtree(tmp_path / "check", ignore_errors=True)
+
+
+def tables(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows (`tests.helpers.snapshot`), the model catalogue without its raw_file: which of several
+    identical catalogue fetches it names follows the order runs committed in, which a rebuild cannot know."""
+    rows = snapshot(path)
+    con = duckdb.connect(str(path), read_only=True)
+    rows["ref_model_catalogue"] = sorted(con.execute("SELECT * EXCLUDE (raw_file) FROM ref_model_catalogue").fetchall())
+    con.close()
+    return rows
 
 
 def _account(key: str) -> str:
