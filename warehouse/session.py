@@ -65,7 +65,6 @@ class Writing:
         """Publish the read-only copy, and with a store upload raw/, lake/, the warehouse and the copy."""
         copy = published.publish(self.home)
         if self.store is not None:
-            self.store.push()
             self.based_on = self.store.publish(self.based_on, copy)
 
 

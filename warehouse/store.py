@@ -14,8 +14,8 @@ Guarantees:
   the name holds its sha256); lake partitions are replaced by one PUT each (atomic per object in S3), with
   the writer's mtime in the object's metadata so every machine sees the same lake signatures;
 - a warehouse version is published by creating `warehouse/v<N+1>` conditionally (S3 `If-None-Match`): a
-  writer that started from version N while another already published N+1 is refused (`StaleWarehouse`) and
-  uploads nothing more; its read-only copy goes up after it, so a reader's newest `published/` version is
+  writer that started from version N while another already published N+1 is refused (`StaleWarehouse`),
+  checked before it uploads anything and atomically by the create itself; its read-only copy goes up after it, so a reader's newest `published/` version is
   always complete;
 - with no warehouse in the store, the writer rebuilds one from the store's raw archive (`warehouse.rebuild`).
 
@@ -158,24 +158,33 @@ class Store:
         return latest
 
     def publish(self, based_on: int | None, copy: Path) -> int:
-        """Upload the local warehouse as version `based_on + 1`, then its read-only `copy`; the new version.
+        """Upload raw/ and lake/, then the local warehouse as version `based_on + 1`, then its read-only `copy`;
+        returns the new version.
 
-        Raises `StaleWarehouse` (uploading nothing) when that version exists: another writer got there first.
+        Raises `StaleWarehouse` when that version exists: another writer got there first. Checked before
+        anything is uploaded (so a stale writer's lake partitions never replace newer ones) and again, atomically,
+        by the conditional create of the version.
         """
         version = (based_on or 0) + 1
+        if self.latest() != based_on:
+            raise self._stale(based_on)
+        self.push()
         try:
             self.fs.put_file(str(self._warehouse_path()), self.key(_name(WAREHOUSE, version)), mode="create")
         except FileExistsError:
-            raise StaleWarehouse(
-                f"{self.url}: warehouse version {version} was published by another writer while this one wrote "
-                f"from version {based_on}; nothing was published: run again"
-            ) from None
+            raise self._stale(based_on) from None
         self.fs.put_file(str(copy), self.key(_name(PUBLISHED, version)))
         self._set_version(version)
         for kind in (WAREHOUSE, PUBLISHED):
             for old in self.versions(kind)[:-KEEP]:
                 self.fs.rm_file(self.key(_name(kind, old)))
         return version
+
+    def _stale(self, based_on: int | None) -> StaleWarehouse:
+        return StaleWarehouse(
+            f"{self.url}: warehouse version {(based_on or 0) + 1} was published by another writer while this one "
+            f"wrote from version {based_on}; nothing was published: run again"
+        )
 
     def pull_published(self, folder: Path, prefix: str) -> Path | None:
         """Download the newest read-only copy into `folder` as `<prefix>v<N>.duckdb` (once per version); its local

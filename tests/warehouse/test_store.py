@@ -95,9 +95,13 @@ def test_a_stale_writer_is_refused_and_publishes_nothing(tmp_path, monkeypatch, 
     late = Writing(b)
     late.pull()  # b starts from version 1 ...
     run_once(a, "r2", (W23, body(W23, BASE)))  # ... while a (its lease gone, say) publishes version 2
+    store = Store(url, a.root)
+    before = {key: info["ETag"] for key, info in store.fs.find(store.base, detail=True).items()}
+    Lake(b).write_partitions([Lake(a).read_partition(D2)])  # b rewrites a partition a has just replaced
     with pytest.raises(StaleWarehouse, match="version 2"):
         late.publish()
-    store = Store(url, a.root)
+    store.fs.invalidate_cache()
+    assert {key: info["ETag"] for key, info in store.fs.find(store.base, detail=True).items()} == before
     assert store.versions() == [1, 2] and store.versions("published") == [1, 2]
     with writing(b) as session:  # the next session starts from the newest version
         assert session.based_on == 2
