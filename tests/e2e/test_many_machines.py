@@ -34,10 +34,11 @@ PER_MINUTE = 6
 BUDGET = 40
 
 
-def start_worker(name: str, folder: Path, env: dict) -> subprocess.Popen:
+def start_worker(queue: str, folder: Path, env: dict, pool: str = "tokenrank") -> subprocess.Popen:
+    """A process worker of `pool` polling `queue`, in its own working folder (its machine)."""
     folder.mkdir(parents=True)
     return subprocess.Popen(
-        [str(BIN / "prefect"), "worker", "start", "--pool", "tokenrank", "--work-queue", name], cwd=folder,
+        [str(BIN / "prefect"), "worker", "start", "--pool", pool, "--work-queue", queue], cwd=folder,
         env={**env, "TOKENRANK_CACHE": str(folder / "cache")}, stdout=open(folder / "worker.log", "wb"),
         stderr=subprocess.STDOUT, start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
