@@ -3,8 +3,8 @@
 Without a server the single-machine guards stay (`warehouse.writer_lock`'s file lock, `RequestBudget`'s state
 file). With one:
 
-- **one writer**: `server_writer_slot` holds the one slot of the global concurrency limit
-  `tokenrank-writer-<home id>` for the whole write session. The slot is leased (`WRITER_LEASE_SECONDS`,
+- **one writer** of a home in an object store: `server_writer_slot` holds the one slot of the global
+  concurrency limit `tokenrank-writer-<home id>` for the whole write session. The slot is leased (`WRITER_LEASE_SECONDS`,
   renewed by Prefect while the holder lives): a killed writer's slot is revoked by the server once its lease
   runs out, so a crash never wedges the pipeline;
 - **the account's requests**: `SharedRequestBudget` keeps the request log (start times of the last window,
@@ -56,7 +56,7 @@ def account_id(api_key: str | None) -> str:
 
 
 def writer_limit_name(location: str) -> str:
-    """The global concurrency limit that admits one writer of the home at `location` (its path or URL)."""
+    """The global concurrency limit that admits one writer of the store home at `location` (its URL)."""
     return f"tokenrank-writer-{hashlib.sha256(location.encode()).hexdigest()[:16]}"
 
 

@@ -5,9 +5,11 @@ manual backfill loads, say) wait its turn instead of failing half-way. The wait 
 (`TOKENRANK_WRITER_LOCK_TIMEOUT` seconds, default 600); past it the run raises `WriterBusy` before it has
 changed anything. The lock is an OS file lock, so a crashed holder releases it.
 
-With a Prefect server configured (`PREFECT_API_URL`) the writer also holds the home's slot of a global
-concurrency limit on the server for the block (`warehouse.shared_limits.server_writer_slot`): one writer
-across every machine, released on a crash when its lease runs out.
+A home in an object store (`Home.store`), which several machines write, needs more: with a Prefect server
+configured (`PREFECT_API_URL`) its writer also holds the home's slot of a global concurrency limit on the
+server for the block (`warehouse.shared_limits.server_writer_slot`): one writer across every machine, released
+on a crash when its lease runs out. A local-path home is one machine's disk: the file lock is its guard (and
+a crash there frees it at once).
 """
 
 from __future__ import annotations
@@ -51,12 +53,12 @@ def writer_lock(home: Home, timeout: float | None = None) -> Iterator[None]:
         ) from None
     try:
         with contextlib.ExitStack() as held:
-            if server_configured():
+            if home.store and server_configured():
                 try:
-                    held.enter_context(server_writer_slot(home.store or str(home.root), wait))
+                    held.enter_context(server_writer_slot(home.store, wait))
                 except TimeoutError:
                     raise WriterBusy(
-                        f"another tokenrank run is writing {home.store or home.root} (its writer slot on the Prefect "
+                        f"another tokenrank run is writing {home.store} (its writer slot on the Prefect "
                         f"server held for more than {wait:g} s); nothing was changed: try again when it finishes, "
                         f"or wait longer with {TIMEOUT_ENV}=<seconds>"
                     ) from None
