@@ -29,8 +29,9 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 demo: install
 	$(BIN)/tokenrank demo
 
+# Two workers; the tests that use the session's Prefect server share one (tests/conftest.py, PREFECT_GROUP).
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 bench: install
 	@for f in bench/*.py; do $(BIN)/python $$f; done

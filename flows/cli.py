@@ -61,6 +61,11 @@ class DatasetChoice(str, enum.Enum):
     app_rankings = "app-rankings"
 
 
+class StatusFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+
+
 _options = {"verbose": False, "home_given": False}
 
 
@@ -288,6 +293,79 @@ def backfill(
 
 
 @app.command()
+def plan(
+    start: Optional[dt.datetime] = typer.Option(None, formats=["%Y-%m-%d"], help="a backfill's first UTC day (none: only the weekly runs)"),
+    end: Optional[dt.datetime] = typer.Option(None, formats=["%Y-%m-%d"], help="a backfill's last UTC day (default: the last complete day)"),
+    dataset: DatasetChoice = typer.Option(DatasetChoice.all, help="which dataset(s) the backfill covers"),
+    source: Source = typer.Option(Source.openrouter, help="where the data come from"),
+    lookback_days: int = typer.Option(14, min=1, help="days the weekly rankings-daily run re-fetches"),
+    window_days: int = typer.Option(MAX_WINDOW_DAYS, min=1, max=MAX_WINDOW_DAYS, help="days per request"),
+    format: StatusFormat = typer.Option(StatusFormat.table, "--format", "-f", help="json: every field"),
+) -> None:
+    """What the next runs will fetch, by dataset, and on which UTC days under the shared request budget (weekly
+    runs first, then backfills; makes no request)."""
+    from flows.pipeline import next_runs
+
+    if start is not None and end is not None and start > end:
+        err.print(f"[bold red]error:[/] --start {start:%Y-%m-%d} is after --end {end:%Y-%m-%d}")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        nxt = next_runs(_as_date(start), _as_date(end), dataset=dataset.value, source=source.value,
+                        lookback_days=lookback_days, window_days=window_days)
+    except Exception as exc:
+        raise _fail(exc) from None
+    if format is StatusFormat.json:
+        _print_json({"source": nxt.source, "used_today": nxt.used_today, "per_day": nxt.per_day,
+                     "headroom": nxt.headroom, "days_needed": nxt.days_needed,
+                     "runs": [{"kind": r.kind, "dataset": r.plan.dataset, "requests": r.requests,
+                               "start": r.plan.effective.start, "end": r.plan.effective.end,
+                               "skipped": r.plan.skipped, "follow_ups": r.plan.follow_ups,
+                               "first_day": r.first_day, "last_day": r.last_day, "clamped": r.plan.clamped}
+                              for r in nxt.runs]}, indent=2)
+        return
+    if source is Source.demo:
+        console.print(DEMO_BANNER)
+    table = Table(show_edge=False, header_style="bold", box=None, padding=(0, 1))
+    for name in ("run", "dataset", "requests", "covers", "held", "when"):
+        table.add_column(name, justify="right" if name in ("requests", "held") else "left", no_wrap=True)
+    for r in nxt.runs:
+        table.add_row(r.kind, r.plan.dataset, f"{r.requests:,}", f"{r.plan.effective.start}..{r.plan.effective.end}",
+                      f"{r.plan.skipped:,}", _when(r))
+    console.print(table)
+    for r in nxt.runs:
+        for note in r.plan.clamped:
+            err.print(f"[yellow]note:[/] {r.plan.dataset}: {note}", highlight=False)
+        if r.plan.follow_ups and r.requests:
+            console.print(f"{r.plan.dataset} ({r.kind}): {r.plan.follow_ups}", highlight=False)
+    if nxt.per_day is None:
+        console.print("The demo source makes no Data API request: no budget applies.")
+        return
+    console.print(f"Budget: {nxt.used_today:,} of today's {nxt.per_day:,} requests used (UTC); backfills leave "
+                  f"{nxt.headroom:,} of each day for the weekly runs.", highlight=False)
+    weekly = sum(r.requests for r in nxt.runs if r.kind == "weekly")
+    if weekly > nxt.headroom:
+        err.print(f"[yellow]note:[/] the weekly runs need {weekly} requests, more than the {nxt.headroom} backfills "
+                  "leave: raise TOKENRANK_REQUEST_HEADROOM", highlight=False)
+    if start is not None:
+        days = nxt.days_needed
+        backfill = sum(r.requests for r in nxt.runs if r.kind == "backfill")
+        when = ("never: the daily budget is 0" if days is None else "nothing to fetch" if not backfill
+                else f"about {days} UTC day(s), today included; rerun the same backfill each day: it resumes")
+        console.print(f"Backfill: {backfill:,} requests; {when}.", highlight=False)
+
+
+def _when(r) -> str:
+    """'today', 'day 2' or 'days 1–3' (1 = today), '-' for no request, 'never' when the budget never allows it."""
+    if not r.requests:
+        return "-"
+    if r.last_day is None:
+        return "never (daily budget 0)"
+    if r.first_day == r.last_day:
+        return "today" if r.first_day == 0 else f"day {r.first_day + 1}"
+    return f"days {r.first_day + 1}–{r.last_day + 1}"
+
+
+@app.command()
 def rebuild(
     allow_loss: bool = typer.Option(False, "--allow-loss", help="swap in a result with fewer dates than the current warehouse"),
 ) -> None:
@@ -338,11 +416,6 @@ class ExportFormat(str, enum.Enum):
 
     csv = "csv"
     parquet = "parquet"
-    json = "json"
-
-
-class StatusFormat(str, enum.Enum):
-    table = "table"
     json = "json"
 
 

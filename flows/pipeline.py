@@ -16,14 +16,17 @@ import datetime as dt
 import logging
 import sys
 import uuid
+from dataclasses import dataclass
 from typing import Callable
 
 from flows.progress import report as report_progress
 from flows.sources.base import RankingsSource, SourceError
 from flows.sources.registry import make_source
 from transforms.contract import ContractError
+from transforms import request_plan
 from transforms.datasets import DATASETS, Dataset
 from transforms.datasets.base import FetchPlan, RangePlan, Request
+from transforms.request_plan import ScheduledRun
 from transforms.responses import RANKINGS_ENDPOINT
 from transforms.windows import MAX_WINDOW_DAYS
 from warehouse import ingest, session
@@ -125,6 +128,8 @@ def backfill(
     end = end or last
     plan = ds.plan_backfill(start, end, last_complete_day=last,
                             have=frozenset() if refetch else held_partitions(home, ds), window_days=window_days)
+    if getattr(src, "limiter", None) is not None:
+        src.limiter.keep_headroom()
     run = ingest_plan(home, src, ds, plan, "backfill", progress=progress,
                       with_catalogue=ds.uses_catalogue and bool(plan.requests), strict=False)
     if run.stopped_by_budget:
@@ -164,6 +169,48 @@ def backfill_all(
                     *([f"--end {end.isoformat()}"] if end else []), f"--source {source}"])
             break
     return runs
+
+
+@dataclass(frozen=True)
+class NextRuns:
+    """What the next runs will fetch (`tokenrank plan`): every dataset's weekly plan and, for a requested range,
+    its backfill plans, scheduled on UTC days under the account's budget (`transforms.request_plan`)."""
+
+    source: str
+    runs: list[ScheduledRun]
+    used_today: int | None
+    per_day: int | None
+    headroom: int | None
+
+    @property
+    def days_needed(self) -> int | None:
+        return request_plan.days_needed(self.runs)
+
+
+def next_runs(
+    start: dt.date | None = None, end: dt.date | None = None, *, dataset: str = ALL, source: str = "openrouter",
+    lookback_days: int = 14, window_days: int = MAX_WINDOW_DAYS, home: Home | None = None,
+) -> NextRuns:
+    """Plan, without a request, the next weekly run of every dataset and (with `start`) a backfill of
+    [start, end] of the datasets `dataset` names, skipping what the lake holds."""
+    home = home or Home.from_env()
+    src = make_source(source)
+    last = src.last_complete_day()
+    weekly_plans = [DATASETS[name].plan_weekly(last, last_complete_day=last, lookback_days=lookback_days,
+                                               window_days=window_days) for name in DATASETS]
+    backfills = [] if start is None else [
+        DATASETS[name].plan_backfill(start, end or last, last_complete_day=last,
+                                     have=held_partitions(home, DATASETS[name]), window_days=window_days)
+        for name in dataset_names(dataset)]
+    runs = request_plan.order(weekly_plans, backfills)
+    limiter = getattr(src, "limiter", None)
+    if limiter is None:  # the demo's requests cost nothing
+        return NextRuns(src.name, [ScheduledRun(kind, plan, 0 if plan.requests else None, 0 if plan.requests else None)
+                                   for kind, plan in runs], None, None, None)
+    used = limiter.used_today()
+    return NextRuns(src.name, request_plan.schedule(runs, used_today=used, per_day=limiter.per_day,
+                                                    headroom=limiter.headroom),
+                    used, limiter.per_day, limiter.headroom)
 
 
 def resume_command(end: dt.date, source: str, refetch: bool, run: RunStats, plan: RangePlan | FetchPlan,
@@ -216,7 +263,7 @@ def ingest_plan(
                     raise
                 run.stopped_by_budget = True
                 run.requests_left = len(queue) - len(done)
-                run.days_left = days_needed(run.requests_left, 0, limiter.per_day) if limiter is not None else None
+                run.days_left = days_needed(run.requests_left, 0, limiter.usable_per_day) if limiter is not None else None
                 logger.warning("%s: stopping after %d of %d requests", exc, len(done), len(queue))
                 break
             raws.append(raw)
@@ -264,10 +311,11 @@ def ingest_plan(
 def _budget_note(logger, run: RunStats, plan: FetchPlan, limiter) -> None:
     """Say how many UTC days the plan needs at the account's daily budget (a note when more than today)."""
     left_today = limiter.remaining_today()
-    days = days_needed(len(plan.requests), left_today, limiter.per_day)
+    days = days_needed(len(plan.requests), left_today, limiter.usable_per_day)
+    kept = f", {limiter.reserved} more kept for the weekly runs" if limiter.reserved else ""
     text = (f"{plan.dataset}: {len(plan.requests)} requests planned"
             + (f" ({plan.follow_ups})" if plan.follow_ups else "")
-            + f"; {left_today} of today's {limiter.per_day} left")
+            + f"; {left_today} of today's {limiter.per_day} left{kept}")
     if days is not None and days <= 1:
         logger.info("%s: done today", text)
         return

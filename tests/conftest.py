@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -12,6 +13,7 @@ import pytest
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.pop("PREFECT_API_URL", None)  # a server the caller has configured is not the tests' (`prefect_server`)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("TOKENRANK_SHARED") or REPO.parent / "shared")
@@ -48,11 +50,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def prefect_server(tmp_path_factory):
-    """One real `prefect server` on loopback for the whole session; PREFECT_API_URL points at it.
+PREFECT_GROUP = "prefect"
+"""The xdist group of every test that uses the session's Prefect server: `make test` (`-n 2 --dist loadgroup`)
+runs them all on one worker, so one server starts per run."""
 
-    Flows called in tests then run against it instead of starting an ephemeral server each time.
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Put every test that reaches the Prefect server (directly or through a fixture) in `PREFECT_GROUP`; tryfirst
+    so xdist's loadgroup, which reads the mark in the same hook, sees it."""
+    for item in items:
+        if "prefect_server_process" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(PREFECT_GROUP))
+
+
+@pytest.fixture(scope="session")
+def prefect_server_process(tmp_path_factory):
+    """One real `prefect server` on loopback for the whole session (its URL, home, env and process).
+
+    Nothing points at it by itself: `prefect_server` (per test) or `use_prefect_server` (per fixture) does, so
+    every other test runs as a user without a server does (`tokenrank run` in-process, no PREFECT_API_URL).
     """
     import subprocess
     import sys
@@ -81,25 +98,10 @@ def prefect_server(tmp_path_factory):
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             raise RuntimeError(f"prefect server did not start; see {prefect_home / 'server.log'}")
-        time.sleep(0.5)
-    saved = {k: os.environ.get(k) for k in ("PREFECT_API_URL", "PREFECT_HOME")}
-    os.environ.update(PREFECT_API_URL=url, PREFECT_HOME=str(prefect_home))
-    # Prefect reads its settings when first imported: point the already-loaded settings at this server too.
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
+        time.sleep(0.25)
     try:
-        with temporary_settings(updates={PREFECT_API_URL: url}):
-            yield {"url": url, "home": prefect_home, "env": env, "process": proc}
-            from prefect.logging.handlers import APILogWorker
-
-            APILogWorker.drain_all(timeout=10)  # send buffered flow-run logs while the server still listens
+        yield {"url": url, "home": prefect_home, "env": env, "process": proc}
     finally:
-        _drain_prefect_clients()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
         proc.terminate()
         try:
             proc.wait(timeout=30)
@@ -107,8 +109,40 @@ def prefect_server(tmp_path_factory):
             proc.kill()
         log.close()
 
+
+@contextlib.contextmanager
+def use_prefect_server(server: dict):
+    """Point this process at `server` (PREFECT_API_URL, PREFECT_HOME) for the block, then send what Prefect still
+    buffers for it and restore what was."""
+    saved = {k: os.environ.get(k) for k in ("PREFECT_API_URL", "PREFECT_HOME")}
+    os.environ.update(PREFECT_API_URL=server["url"], PREFECT_HOME=str(server["home"]))
+    # Prefect reads its settings when first imported: point already-loaded settings at this server too.
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server["url"]}):
+            try:
+                yield server
+            finally:
+                _drain_prefect_clients()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture
+def prefect_server(prefect_server_process):
+    """The session's Prefect server, configured (PREFECT_API_URL, PREFECT_HOME) for this test only."""
+    with use_prefect_server(prefect_server_process):
+        yield prefect_server_process
+
+
 def _drain_prefect_clients() -> None:
-    """Send queued logs and events while the server is still up; otherwise the exit hangs retrying a dead server."""
+    """Send queued logs and events while the server is still configured and up; otherwise they go nowhere, or the
+    exit hangs retrying a dead server."""
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
 

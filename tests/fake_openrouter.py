@@ -41,7 +41,7 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterable
+from typing import Callable, Iterable
 from urllib.parse import parse_qsl, urlsplit
 
 API_PREFIX = "/api/v1"
@@ -212,6 +212,10 @@ class FakeOpenRouter:
         self.daily_limit = daily_limit
         self.models = copy.deepcopy(models if models is not None else DEFAULT_MODELS)
         self.requests: list[RecordedRequest] = []
+        self.clock: Callable[[], float] = time.monotonic
+        """What the per-minute limit reads (a test may share a fake clock with the client's limiter)."""
+        self.accepted_at: list[float] = []
+        """`clock()` of every Data API request the per-minute limit accepted, in order."""
         self.dripped: list[int] = []
         self._rows: list[dict] = []
         self._faults: list[list] = []  # [fault, remaining, endpoint, opts]
@@ -311,7 +315,7 @@ class FakeOpenRouter:
 
     def _check_rate(self, key: str) -> float | None:
         """Record an accepted request for `key`, or return the seconds until one would be accepted."""
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             accepted = self._accepted[key]
             while accepted and accepted[0] <= now - RATE_PERIOD_SECONDS:
@@ -319,6 +323,7 @@ class FakeOpenRouter:
             if len(accepted) >= self.rate_limit:
                 return accepted[0] + RATE_PERIOD_SECONDS - now
             accepted.append(now)
+            self.accepted_at.append(now)
             return None
 
     def _check_daily(self, key: str) -> float | None:

@@ -7,6 +7,8 @@ backfill, the CLI) and separate homes must share one count. It is persisted in `
     {"days": {"YYYY-MM-DD": <requests that UTC day>}, "recent": [<unix seconds of recent requests>]}
 
 Limits come from `TOKENRANK_DAILY_REQUEST_BUDGET` / `TOKENRANK_REQUESTS_PER_MINUTE` (or the constructor).
+Backfills leave headroom: they stop when only `TOKENRANK_REQUEST_HEADROOM` requests of the day are left (default
+a fifth of the daily budget), so the weekly runs and snapshot captures of the same day still fit.
 The public model catalogue is not a Data API endpoint and is not counted. The live client charges the
 budget inside every request attempt, so retries count.
 """
@@ -30,6 +32,9 @@ DAILY_LIMIT = 500
 MINUTE_LIMIT = 30
 DAILY_ENV = "TOKENRANK_DAILY_REQUEST_BUDGET"
 MINUTE_ENV = "TOKENRANK_REQUESTS_PER_MINUTE"
+HEADROOM_ENV = "TOKENRANK_REQUEST_HEADROOM"
+HEADROOM_SHARE = 5
+"""The default headroom is per_day // HEADROOM_SHARE (100 of 500)."""
 MINUTE = 60.0
 DAYS_KEPT = 7
 
@@ -96,14 +101,21 @@ class RequestBudget:
         path: Path | None = None,
         per_day: int | None = None,
         per_minute: int | None = None,
+        headroom: int | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.path: Path = path or state_dir() / "requests.json"
         self.per_day = per_day if per_day is not None else int(os.environ.get(DAILY_ENV) or DAILY_LIMIT)
         self.per_minute = per_minute if per_minute is not None else int(os.environ.get(MINUTE_ENV) or MINUTE_LIMIT)
-        if self.per_day < 0 or self.per_minute < 1:
-            raise ValueError("the daily budget must be >= 0 and the per-minute limit >= 1")
+        if headroom is None:
+            headroom = int(os.environ.get(HEADROOM_ENV) or self.per_day // HEADROOM_SHARE)
+        if self.per_day < 0 or self.per_minute < 1 or headroom < 0:
+            raise ValueError("the daily budget and the headroom must be >= 0 and the per-minute limit >= 1")
+        self.headroom = min(headroom, self.per_day)
+        """Requests of the day a backfill leaves for the weekly runs (see `keep_headroom`)."""
+        self.reserved = 0
+        """Requests of the day this limiter may not use: 0, or `headroom` once `keep_headroom()` was called."""
         self._clock = clock
         self._sleep = sleep
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -112,8 +124,17 @@ class RequestBudget:
     def used_today(self) -> int:
         return self._read().days.get(utc_day(self._clock()), 0)
 
+    @property
+    def usable_per_day(self) -> int:
+        """Requests this limiter may make in a whole UTC day: the daily budget less what it keeps in reserve."""
+        return self.per_day - self.reserved
+
+    def keep_headroom(self) -> None:
+        """From now on leave `headroom` requests of each day unused (a backfill does, for the weekly runs)."""
+        self.reserved = self.headroom
+
     def remaining_today(self) -> int:
-        return max(self.per_day - self.used_today(), 0)
+        return max(self.usable_per_day - self.used_today(), 0)
 
     def acquire(self) -> float:
         """Wait until one request may start within the per-minute limit and count it; returns seconds waited.
@@ -125,9 +146,10 @@ class RequestBudget:
             with self._lock:
                 usage = self._read()
                 now = self._clock()
-                wait = wait_before_next(usage, now, per_day=self.per_day, per_minute=self.per_minute)
+                wait = wait_before_next(usage, now, per_day=self.usable_per_day, per_minute=self.per_minute)
                 if wait is None:
-                    raise BudgetSpent(f"daily request budget ({self.per_day}) spent for {utc_day(now)} (UTC)")
+                    kept = f"; {self.reserved} kept for the weekly runs" if self.reserved else ""
+                    raise BudgetSpent(f"daily request budget ({self.usable_per_day}{kept}) spent for {utc_day(now)} (UTC)")
                 if wait <= 0:
                     self._write(record(usage, now))
                     return waited

@@ -29,12 +29,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import time
-from typing import Callable, Iterator
+from typing import Iterator
 
-from warehouse.request_budget import (
-    DAILY_ENV, DAILY_LIMIT, MINUTE, MINUTE_ENV, MINUTE_LIMIT, BudgetSpent, Usage, record, utc_day, wait_before_next,
-)
+from warehouse.request_budget import MINUTE, BudgetSpent, RequestBudget, Usage, record, utc_day, wait_before_next
 
 API_ENV = "PREFECT_API_URL"
 WRITER_LEASE_ENV = "TOKENRANK_WRITER_LEASE_SECONDS"
@@ -102,50 +99,34 @@ def admit(usage: Usage, clock_now: float, *, per_day: int, per_minute: int, wind
     return record(usage, now, window=window), 0.0
 
 
-class SharedRequestBudget:
-    """The account's request budget kept on the Prefect server: `RequestBudget`'s interface, for every machine.
+class SharedRequestBudget(RequestBudget):
+    """The account's request budget kept on the Prefect server: `RequestBudget` (limits, headroom, counts) with its
+    log in a Prefect Variable instead of a state file, for every machine.
 
     `account`: `account_id(key)`; `window`: the rolling span in seconds over which at most `per_minute` starts
-    are admitted (a minute plus `SAFETY_SECONDS`)."""
+    are admitted (a minute plus `SAFETY_SECONDS`); `starts`: the start times this instance recorded."""
 
-    def __init__(
-        self,
-        *,
-        per_day: int | None = None,
-        per_minute: int | None = None,
-        account: str,
-        window: float = MINUTE + SAFETY_SECONDS,
-        clock: Callable[[], float] = time.time,
-        sleep: Callable[[float], None] = time.sleep,
-    ):
-        self.per_day = per_day if per_day is not None else int(os.environ.get(DAILY_ENV) or DAILY_LIMIT)
-        self.per_minute = per_minute if per_minute is not None else int(os.environ.get(MINUTE_ENV) or MINUTE_LIMIT)
-        if self.per_day < 0 or self.per_minute < 1:
-            raise ValueError("the daily budget must be >= 0 and the per-minute limit >= 1")
+    def __init__(self, *, account: str, window: float = MINUTE + SAFETY_SECONDS, **limits):
+        super().__init__(**limits)
         self.window = window
         self.variable = f"{LOG_PREFIX}{account}"
         """The Prefect Variable holding the log, and the name of the global limit guarding it."""
-        self._clock = clock
-        self._sleep = sleep
         self.starts: list[float] = []
-
-    def used_today(self) -> int:
-        return self._read().days.get(utc_day(self._clock()), 0)
-
-    def remaining_today(self) -> int:
-        return max(self.per_day - self.used_today(), 0)
 
     def acquire(self) -> float:
         """Wait until one request may start and record it in the shared log; returns seconds waited.
 
-        Raises `BudgetSpent` (recording nothing) when today's budget is used up. `starts` lists the start times
-        this instance recorded.
+        Raises `BudgetSpent` (recording nothing) when today's budget (less any headroom kept) is used up.
         """
         waited = 0.0
         while True:
             with _mutex(self.variable, timeout=None, lease=60.0):
-                usage, wait = admit(self._read(), self._clock(), per_day=self.per_day, per_minute=self.per_minute,
-                                    window=self.window)
+                try:
+                    usage, wait = admit(self._read(), self._clock(), per_day=self.usable_per_day,
+                                        per_minute=self.per_minute, window=self.window)
+                except BudgetSpent as spent:
+                    kept = f"; {self.reserved} kept for the weekly runs" if self.reserved else ""
+                    raise BudgetSpent(f"{spent}{kept}") from None
                 if wait == 0.0:
                     self._write(usage)
                     self.starts.append(usage.recent[-1])

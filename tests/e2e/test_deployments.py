@@ -48,7 +48,7 @@ def wait_for(flow_run_id, timeout: float = 180):
             if run.state and run.state.is_final():
                 return run
             assert time.monotonic() < deadline, f"flow run {flow_run_id} still {run.state.name} after {timeout} s"
-            time.sleep(1)
+            time.sleep(0.25)
 
 
 def test_deploy_run_weekly_then_backfill_then_query(prefect_server, fake_openrouter, tmp_path):
@@ -61,15 +61,16 @@ def test_deploy_run_weekly_then_backfill_then_query(prefect_server, fake_openrou
            "TOKENRANK_STATE_DIR": os.environ["TOKENRANK_STATE_DIR"],
            "TOKENRANK_REQUESTS_PER_MINUTE": os.environ["TOKENRANK_REQUESTS_PER_MINUTE"]}
     cli("prefect", "work-pool", "create", "tokenrank", "--type", "process", "--overwrite", env=env)
-    cli("prefect", "deploy", "--all", "--no-prompt", env=env)
 
     log = open(tmp_path / "worker.log", "wb")
-    worker = subprocess.Popen(
-        [str(BIN / "prefect"), "worker", "start", "--pool", "tokenrank"], cwd=REPO, env=env, stdout=log,
+    worker = subprocess.Popen(  # started before the deploy, which it does not need; polls every second, not 10 s
+        [str(BIN / "prefect"), "worker", "start", "--pool", "tokenrank"], cwd=REPO,
+        env={**env, "PREFECT_WORKER_QUERY_SECONDS": "1"}, stdout=log,
         stderr=subprocess.STDOUT, start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `&`-style starts ignore SIGINT otherwise
     )
     try:
+        cli("prefect", "deploy", "--all", "--no-prompt", env=env)
         weekly = run_deployment("weekly-rankings/weekly-rankings", timeout=0,
                                 parameters={"end_date": "2026-06-21", "lookback_days": 7})
         weekly = wait_for(weekly.id)

@@ -72,6 +72,7 @@ def test_a_full_filtered_list_gets_its_second_page(apps_fake):
 
 def test_the_days_budget_stops_the_backfill_and_the_next_days_run_resumes(apps_fake, monkeypatch, tmp_path):
     monkeypatch.setenv("TOKENRANK_DAILY_REQUEST_BUDGET", "30")
+    monkeypatch.setenv("TOKENRANK_REQUEST_HEADROOM", "0")  # backfills may use the whole budget here
     summary = backfill(TWO_WEEKS)
     assert summary["stopped_by_budget"] and summary["requests"] == 30 == len(apps_fake.app_requests())
     assert (summary["requests_left"], summary["days_left"]) == (22, 1)
@@ -94,6 +95,7 @@ def test_the_days_budget_stops_the_backfill_and_the_next_days_run_resumes(apps_f
 
 def test_a_list_cut_between_its_two_pages_is_fetched_again_whole(apps_fake, monkeypatch, tmp_path):
     monkeypatch.setenv("TOKENRANK_DAILY_REQUEST_BUDGET", "4")
+    monkeypatch.setenv("TOKENRANK_REQUEST_HEADROOM", "0")  # backfills may use the whole budget here
     summary = backfill(TWO_WEEKS)  # 06-15 popular (2 pages) and trending, then 06-08 popular's first page
     assert summary["requests"] == 4 and summary["partitions_loaded"] == 2
     monkeypatch.setenv("TOKENRANK_STATE_DIR", str(tmp_path / "next-day-state"))

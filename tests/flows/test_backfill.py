@@ -75,6 +75,7 @@ def test_interrupted_backfill_resumes_and_a_finished_one_makes_no_request(fake_o
 
 def test_daily_budget_stops_cleanly_and_says_how_to_resume(fake_openrouter, monkeypatch):
     monkeypatch.setenv("TOKENRANK_DAILY_REQUEST_BUDGET", "2")
+    monkeypatch.setenv("TOKENRANK_REQUEST_HEADROOM", "0")  # backfills may use the whole budget here
     summary = backfill(start=FIRST, end=LAST, window_days=3)
     assert summary["stopped_by_budget"] and summary["windows_done"] == ["2026-06-08..2026-06-10", "2026-06-11..2026-06-13"]
     assert summary["resume_command"] == "tokenrank backfill --start 2026-06-14 --end 2026-06-21 --source openrouter"

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from flows.sources.demo_dataset import DEMO_FIRST_DAY, DEMO_LAST_DAY
+from tests.conftest import use_prefect_server
 from warehouse.paths import Home
 
 pytestmark = pytest.mark.flow
@@ -26,14 +27,16 @@ COUNTRY = {  # seed-figures.md attribution, written out here independently of tr
 
 
 @pytest.fixture(scope="module")
-def demo_home(prefect_server, tmp_path_factory):
+def demo_home(prefect_server_process, tmp_path_factory):
     from flows.weekly import weekly_rankings
 
     root = tmp_path_factory.mktemp("demo-home")
     saved = os.environ.get("TOKENRANK_HOME")
     os.environ["TOKENRANK_HOME"] = str(root)
     try:
-        summary = weekly_rankings(source="demo", end_date=DEMO_LAST_DAY, lookback_days=(DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1)
+        with use_prefect_server(prefect_server_process):
+            summary = weekly_rankings(source="demo", end_date=DEMO_LAST_DAY,
+                                      lookback_days=(DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1)
     finally:
         if saved is None:
             os.environ.pop("TOKENRANK_HOME")

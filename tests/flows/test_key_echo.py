@@ -47,7 +47,7 @@ def test_an_echoed_key_is_redacted_everywhere(home, fake_openrouter, prefect_ser
     fake_openrouter.key = CANARY_KEY
     monkeypatch.setenv("OPENROUTER_API_KEY", CANARY_KEY)
     errors = []
-    with caplog.at_level(logging.DEBUG):
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="tokenrank.source"):
         # a valid body echoing the key (in a permaslug): archived, loaded, derived and reported, redacted
         fake_openrouter.inject("echo_key", where="row")
         weekly_rankings(source="openrouter", end_date=END, lookback_days=7)

@@ -89,3 +89,31 @@ def test_garbage_state_is_a_one_line_error_naming_the_file(tmp_path, garbage):
 ])
 def test_days_needed_counts_today_and_the_days_after(requests, left_today, per_day, days):
     assert days_needed(requests, left_today, per_day) == days
+
+
+def test_the_headroom_defaults_to_a_fifth_of_the_day_and_comes_from_the_environment(tmp_path, monkeypatch):
+    assert RequestBudget(path=tmp_path / "r.json", per_day=500).headroom == 100
+    assert RequestBudget(path=tmp_path / "r.json", per_day=4).headroom == 0
+    monkeypatch.setenv("TOKENRANK_REQUEST_HEADROOM", "40")
+    assert RequestBudget(path=tmp_path / "r.json", per_day=500).headroom == 40
+    assert RequestBudget(path=tmp_path / "r.json", per_day=30).headroom == 30  # never more than the day
+    with pytest.raises(ValueError):
+        RequestBudget(path=tmp_path / "r.json", headroom=-1)
+
+
+def test_a_limiter_keeping_the_headroom_stops_short_and_leaves_the_rest_to_others(tmp_path):
+    clock = FakeTime(NOON)
+    state = tmp_path / "requests.json"
+    backfill = RequestBudget(path=state, per_day=5, per_minute=30, headroom=2, clock=clock.clock, sleep=clock.sleep)
+    backfill.keep_headroom()
+    assert (backfill.usable_per_day, backfill.remaining_today()) == (3, 3)
+    for _ in range(3):
+        backfill.acquire()
+    with pytest.raises(BudgetSpent, match=r"daily request budget \(3; 2 kept for the weekly runs\) spent for 2026-06-22"):
+        backfill.acquire()
+    weekly = RequestBudget(path=state, per_day=5, per_minute=30, headroom=2, clock=clock.clock, sleep=clock.sleep)
+    assert weekly.remaining_today() == 2
+    weekly.acquire()
+    weekly.acquire()
+    with pytest.raises(BudgetSpent, match=r"\(5\)"):
+        weekly.acquire()

@@ -342,7 +342,8 @@ def test_the_key_never_leaks(fake_openrouter, caplog):
     fake_openrouter.key = CANARY_KEY
     client = make_client(fake_openrouter, max_attempts=2)
     texts = [repr(client), str(client)]
-    with caplog.at_level(logging.DEBUG):
+    # the source's own logger too: a CLI invocation earlier in the session may have quietened it
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="tokenrank.source"):
         texts.append(repr(client.fetch_rankings(WEEK)))
         # a server (or proxy) that echoes the key back in its error message
         fake_openrouter.inject("status", code=400, message=f"bad request from Bearer {CANARY_KEY}")
