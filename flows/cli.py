@@ -33,6 +33,7 @@ from rich.table import Table
 from transforms.units import format_tokens
 from transforms.windows import MAX_WINDOW_DAYS
 from warehouse.paths import HOME_ENV, Home, demo_home
+from warehouse.store import is_url
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -78,7 +79,7 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def main(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="show every log line (and tracebacks on failure)"),
-    home: Optional[Path] = typer.Option(None, "--home", help=f"the home to use (default ${HOME_ENV} or ./.tokenrank)"),
+    home: Optional[str] = typer.Option(None, "--home", help=f"the home to use, a path or s3://bucket/prefix (default ${HOME_ENV} or ./.tokenrank)"),
     demo_home_: bool = typer.Option(False, "--demo", help="use the demo's home (./.tokenrank-demo)"),
     version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="print the version and exit"),
 ) -> None:
@@ -86,7 +87,7 @@ def main(
     _options["verbose"] = verbose
     _options["home_given"] = home is not None
     if home is not None:
-        os.environ[HOME_ENV] = str(home.resolve())
+        os.environ[HOME_ENV] = home if is_url(home) else str(Path(home).resolve())
     elif demo_home_:
         os.environ[HOME_ENV] = str(demo_home())
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,

@@ -178,7 +178,9 @@ def fake_openrouter(home, monkeypatch):
     from tests.fake_openrouter import FakeOpenRouter, synthetic_rows
 
     rows = synthetic_rows(FAKE_TODAY - dt.timedelta(days=14), days=14)
-    with FakeOpenRouter(rows, today=FAKE_TODAY, rate_limit=LIFTED_PER_MINUTE) as server:
+    # a key of its own: with a Prefect server the account's request log is shared by key (warehouse.shared_limits)
+    key = f"sk-or-v1-test-{os.urandom(8).hex()}"
+    with FakeOpenRouter(rows, today=FAKE_TODAY, rate_limit=LIFTED_PER_MINUTE, key=key) as server:
         monkeypatch.setenv("OPENROUTER_BASE_URL", server.url)
         monkeypatch.setenv("OPENROUTER_API_KEY", server.key)
         monkeypatch.setenv("TOKENRANK_REQUESTS_PER_MINUTE", str(LIFTED_PER_MINUTE))

@@ -155,6 +155,8 @@ class RecordedRequest:
     path: str
     params: dict[str, str]
     had_auth: bool
+    at: float = 0.0
+    """Arrival time (unix seconds)."""
 
 
 def synthetic_rows(first_day: dt.date, days: int, models_per_day: int = 50) -> list[dict[str, str]]:
@@ -618,7 +620,7 @@ class _Handler(BaseHTTPRequestHandler):
         params = dict(parse_qsl(split.query, keep_blank_values=True))
         auth = self.headers.get("Authorization")
         with fake._lock:
-            fake.requests.append(RecordedRequest("GET", split.path, params, auth is not None))
+            fake.requests.append(RecordedRequest("GET", split.path, params, auth is not None, time.time()))
         endpoint = {RANKINGS_PATH: "rankings-daily", APPS_PATH: "app-rankings", MODELS_PATH: "models",
                     **fake_snapshots.PATHS}.get(split.path)
         if endpoint is None:

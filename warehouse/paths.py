@@ -11,6 +11,9 @@
     reports/<week_start>/   report.md, report.html and the charts as SVG
     site/       the static site: index.html, weeks/, models/, countries/ (see transforms.site.links)
 
+`TOKENRANK_HOME` may also be an object-store URL (`s3://bucket/prefix`): the home then lives in the store and
+is worked on through a local folder (`warehouse.store`); `Home.store` holds the URL.
+
 The Data API request budget belongs to the account, not to a home: its state lives in `state_dir()`
 (`$TOKENRANK_STATE_DIR`, default `$XDG_STATE_HOME/tokenrank` or `~/.local/state/tokenrank`), shared by every home.
 """
@@ -43,14 +46,26 @@ def demo_home() -> Path:
 
 @dataclass(frozen=True)
 class Home:
-    """`root` holds raw/; lake/ and the warehouse live under `out` when set (a rebuild's staging area)."""
+    """`root` holds raw/; lake/ and the warehouse live under `out` when set (a rebuild's staging area).
+
+    `store`: the object-store URL this home mirrors (`root` is then its local working folder), or None."""
 
     root: Path
     out: Path | None = None
+    store: str | None = None
 
     @classmethod
     def from_env(cls) -> "Home":
-        return cls(Path(os.environ.get(HOME_ENV) or DEFAULT_HOME).resolve())
+        return cls.at(os.environ.get(HOME_ENV) or DEFAULT_HOME)
+
+    @classmethod
+    def at(cls, location: str) -> "Home":
+        """A home from a local path or an object-store URL."""
+        from warehouse.store import is_url, local_folder  # fsspec is imported only for store homes' sake
+
+        if is_url(location):
+            return cls(local_folder(location), store=location)
+        return cls(Path(location).resolve())
 
     @property
     def marker(self) -> Path:

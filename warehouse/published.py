@@ -17,6 +17,10 @@ Reader connections are sandboxed (`connect_read_only`): an in-memory DuckDB inst
 attaches the copy READ_ONLY, with external access (files, URLs, COPY, ATTACH), extension auto-loading and
 installing, and spilling to disk all off, and the configuration locked, so SQL sees the warehouse and
 nothing else.
+
+A home in an object store (`Home.store`) publishes its copy to the store too (`warehouse.session.Writing`);
+a reader there first downloads the newest published version into its local `published/` (once per version,
+as `store-v<N>.duckdb`) and points `current.duckdb` at it.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from warehouse.paths import Home
 
 CURRENT = "current.duckdb"
 PREFIX = "warehouse-"
+STORE_PREFIX = "store-"
 KEEP = 2
 STORAGE_VERSION = "v1.1.0"
 """The oldest DuckDB storage format the published copy keeps to: DuckDB 1.1 and every later version read it."""
@@ -73,11 +78,25 @@ def publish(home: Home) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
+    _point_current(home, target)
+    return target
+
+
+def _point_current(home: Home, target: Path) -> None:
     link = temp_path_beside(home.published / CURRENT)
     os.symlink(target.name, link)
     os.replace(link, home.published / CURRENT)
     _clean_up(home.published)
-    return target
+
+
+def refresh_from_store(home: Home) -> Path | None:
+    """A store home's reader side: download the store's newest published copy and make it current."""
+    from warehouse.store import Store
+
+    copy = Store(home.store, home.root).pull_published(home.published, STORE_PREFIX)
+    if copy is not None and current(home) != copy:
+        _point_current(home, copy)
+    return copy
 
 
 def ensure_published(home: Home) -> Path:
@@ -111,6 +130,8 @@ def connect_read_only(home: Home, settings: Mapping[str, object] | None = None) 
     `max_execution_time`). Raises `NothingPublished` before the first publish and `PublishedUnreadable`
     when the copy cannot be opened.
     """
+    if home.store:
+        refresh_from_store(home)
     for _ in range(3):  # a copy can be cleaned up between resolving the link and opening it: look again
         path = current(home)
         if path is None:
@@ -163,6 +184,7 @@ def _literal(path: Path) -> str:
 
 
 def _clean_up(folder: Path) -> None:
-    copies = sorted(folder.glob(f"{PREFIX}*.duckdb"))
-    for old in copies[:-KEEP]:
-        old.unlink(missing_ok=True)
+    for prefix in (PREFIX, STORE_PREFIX):
+        copies = sorted(folder.glob(f"{prefix}*.duckdb"))
+        for old in copies[:-KEEP]:
+            old.unlink(missing_ok=True)

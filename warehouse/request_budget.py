@@ -55,23 +55,24 @@ class Usage:
     recent: list[float] = field(default_factory=list)
 
 
-def wait_before_next(usage: Usage, now: float, *, per_day: int, per_minute: int) -> float | None:
-    """Seconds to wait before one more request may start, or None when today's budget is spent (pure)."""
+def wait_before_next(usage: Usage, now: float, *, per_day: int, per_minute: int, window: float = MINUTE) -> float | None:
+    """Seconds to wait before one more request may start (at most `per_minute` starts in any `window` seconds), or
+    None when today's budget is spent (pure)."""
     if usage.days.get(utc_day(now), 0) >= per_day:
         return None
-    window = sorted(t for t in usage.recent if t > now - MINUTE)
-    if len(window) < per_minute:
+    starts = sorted(t for t in usage.recent if t > now - window)
+    if len(starts) < per_minute:
         return 0.0
-    return window[len(window) - per_minute] + MINUTE - now
+    return starts[len(starts) - per_minute] + window - now
 
 
-def record(usage: Usage, now: float, count: int = 1) -> Usage:
-    """`usage` with `count` more requests at `now`; days older than a week and starts older than a minute dropped (pure)."""
+def record(usage: Usage, now: float, count: int = 1, *, window: float = MINUTE) -> Usage:
+    """`usage` with `count` more requests at `now`; days older than a week and starts older than `window` dropped (pure)."""
     day = utc_day(now)
     oldest = (dt.date.fromisoformat(day) - dt.timedelta(days=DAYS_KEPT)).isoformat()
     days = {d: n for d, n in usage.days.items() if d > oldest}
     days[day] = days.get(day, 0) + count
-    recent = [t for t in usage.recent if t > now - MINUTE] + [now] * count
+    recent = [t for t in usage.recent if t > now - window] + [now] * count
     return Usage(days=days, recent=recent)
 
 
@@ -170,3 +171,13 @@ class RequestBudget:
 
     def _write(self, usage: Usage) -> None:
         write_atomic(self.path, (json.dumps({"days": usage.days, "recent": usage.recent}, sort_keys=True) + "\n").encode())
+
+
+def request_limiter():
+    """The account's limiter for this process: on the Prefect server when one is configured (every machine shares
+    it, `warehouse.shared_limits.SharedRequestBudget`), else the state file of this machine (`RequestBudget`)."""
+    from warehouse.shared_limits import SharedRequestBudget, account_id, server_configured
+
+    if server_configured():
+        return SharedRequestBudget(account=account_id(os.environ.get("OPENROUTER_API_KEY")))
+    return RequestBudget()

@@ -8,12 +8,21 @@
 `rebuild_home` and `migrate_home` are the same lock → write → publish sequence for `tokenrank rebuild` and
 `tokenrank migrate`.
 
+A home in an object store (`Home.store`, see `warehouse.store`) is written the same way on its local folder,
+inside `writing`: under the lock the folder is first brought up to the store (raw/, lake/, the latest
+warehouse version, or a warehouse rebuilt from the store's raw/ when it has none), and publishing uploads
+raw/ and lake/ and then the warehouse as the next version (refused with `StaleWarehouse` when another
+writer published that version first) and its read-only copy.
+
 Every step is idempotent and the next session repairs whatever a crash left: partitions written to the lake
 but not loaded are loaded (the loader reads every partition whose file changed), and the copy is published
 again. A failed run changes nothing but its own ingest_log row and journal.
 """
 
 from __future__ import annotations
+
+import contextlib
+from typing import Iterator
 
 import pyarrow as pa
 
@@ -28,7 +37,44 @@ from warehouse.paths import Home
 from warehouse.raw_archive import RawArchive, RawFile
 from warehouse.rebuild import RebuildResult, finish_interrupted_swap, rebuild
 from warehouse.runs import RunStats
+from warehouse.store import Store
 from warehouse.writer_lock import WriterBusy, writer_lock
+
+
+class Writing:
+    """One write session's link to its home's store (none for a local home): what `publish` needs."""
+
+    def __init__(self, home: Home):
+        self.home = home
+        self.store = Store(home.store, home.root) if home.store else None
+        self.based_on: int | None = None
+        self.notes: list[str] = []
+
+    def pull(self) -> list[str]:
+        """Bring the local folder up to the store; what was done, one line each."""
+        if self.store is None:
+            return []
+        self.store.pull()
+        self.based_on = self.store.pull_warehouse()
+        if self.based_on is None and any(self.home.raw.glob("*/*/*/*.json.gz")):
+            result = rebuild(self.home, allow_loss=True)
+            return [f"no warehouse in {self.home.store}: rebuilt from its raw archive ({result.raw_files} raw files)"]
+        return []
+
+    def publish(self) -> None:
+        """Publish the read-only copy, and with a store upload raw/, lake/, the warehouse and the copy."""
+        copy = published.publish(self.home)
+        if self.store is not None:
+            self.based_on = self.store.publish(self.based_on, copy)
+
+
+@contextlib.contextmanager
+def writing(home: Home) -> Iterator[Writing]:
+    """Hold the writer lock for the block, with the home's local folder synced from its store first."""
+    with writer_lock(home):
+        session = Writing(home)
+        session.notes = session.pull()
+        yield session
 
 
 def commit_run(
@@ -37,8 +83,8 @@ def commit_run(
 ) -> RunStats:
     """Write a run's partitions (per dataset name) and load them (or, with none, repair and refresh): see the
     module doc. `tables` are rankings-daily rows, split into their dates."""
-    with writer_lock(home):
-        run.notes += prepare(home, run.source)
+    with writing(home) as session:
+        run.notes += session.notes + prepare(home, run.source)
         published.ensure_published(home)  # readers never open the warehouse: give them a copy before any write
         writes = [Lake(home).write(list(tables))]
         writes += [Lake(home, DATASETS[name]).write_partitions(parts) for name, parts in (partitions or {}).items()]
@@ -61,23 +107,26 @@ def commit_run(
         failpoint("after-commit")
         RawArchive(home).record_run(run.journal())
         failpoint("after-journal")
-        published.publish(home)
+        session.publish()
         failpoint("after-publish")
     return run
 
 
 def rebuild_home(home: Home, *, allow_loss: bool = False, progress=lambda done, total: None) -> RebuildResult:
     """Recreate lake and warehouse from raw/ (`warehouse.rebuild`) under the writer lock, then publish."""
-    with writer_lock(home):
+    with writing(home) as session:
         result = rebuild(home, allow_loss=allow_loss, progress=progress)
-        published.publish(home)
+        session.publish()
     return result
 
 
 def migrate_home(home: Home) -> list[str]:
     """Bring a home to the current layout under the writer lock; what was done, one line each."""
-    with writer_lock(home):
-        return migrate(home)
+    with writing(home) as session:
+        done = migrate(home)
+        if done:
+            session.publish()
+        return done
 
 
 def prepare(home: Home, source: str) -> list[str]:
@@ -95,9 +144,11 @@ def record_failure(home: Home, run: RunStats, error: BaseException) -> str | Non
         return None
     finished(run, "failed", one_line(error))
     try:
-        with writer_lock(home):
+        with writing(home) as session:
             RawArchive(home).record_run(run.journal())
             if not home.warehouse.exists():
+                if session.store is not None:
+                    session.store.push()
                 return None
             con = db.connect(home.warehouse)
             try:
@@ -105,7 +156,7 @@ def record_failure(home: Home, run: RunStats, error: BaseException) -> str | Non
                     log_runs(con, [run.log_row()])
             finally:
                 con.close()
-            published.publish(home)
+            session.publish()
     except Exception as exc:  # the failure itself is what matters; say why it could not be logged
         return one_line(exc)
     return None

@@ -4,6 +4,12 @@ DuckDB lets one process open the file for writing; this lock makes a second writ
 manual backfill loads, say) wait its turn instead of failing half-way. The wait is bounded
 (`TOKENRANK_WRITER_LOCK_TIMEOUT` seconds, default 600); past it the run raises `WriterBusy` before it has
 changed anything. The lock is an OS file lock, so a crashed holder releases it.
+
+A home in an object store (`Home.store`), which several machines write, needs more: with a Prefect server
+configured (`PREFECT_API_URL`) its writer also holds the home's slot of a global concurrency limit on the
+server for the block (`warehouse.shared_limits.server_writer_slot`): one writer across every machine, released
+on a crash when its lease runs out. A local-path home is one machine's disk: the file lock is its guard (and
+a crash there frees it at once).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Iterator
 from filelock import FileLock, Timeout
 
 from warehouse.paths import Home
+from warehouse.shared_limits import server_configured, server_writer_slot
 
 DEFAULT_TIMEOUT_SECONDS = 600.0
 TIMEOUT_ENV = "TOKENRANK_WRITER_LOCK_TIMEOUT"
@@ -45,6 +52,16 @@ def writer_lock(home: Home, timeout: float | None = None) -> Iterator[None]:
             f"nothing was changed: try again when it finishes, or wait longer with {TIMEOUT_ENV}=<seconds>"
         ) from None
     try:
-        yield
+        with contextlib.ExitStack() as held:
+            if home.store and server_configured():
+                try:
+                    held.enter_context(server_writer_slot(home.store, wait))
+                except TimeoutError:
+                    raise WriterBusy(
+                        f"another tokenrank run is writing {home.store} (its writer slot on the Prefect "
+                        f"server held for more than {wait:g} s); nothing was changed: try again when it finishes, "
+                        f"or wait longer with {TIMEOUT_ENV}=<seconds>"
+                    ) from None
+            yield
     finally:
         lock.release()

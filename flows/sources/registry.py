@@ -11,9 +11,9 @@ def make_source(name: str) -> RankingsSource:
     if name == "openrouter":
         from flows.sources.openrouter import OpenRouterClient
 
-        from warehouse.request_budget import RequestBudget
+        from warehouse.request_budget import request_limiter
 
-        return OpenRouterClient.from_env(limiter=RequestBudget())
+        return OpenRouterClient.from_env(limiter=request_limiter())
     if name == "demo":
         from flows.sources.demo import DemoSource
 

@@ -1,0 +1,150 @@
+"""End to end across "machines": PostgreSQL, a Prefect server on it, an S3 endpoint (moto) and two process workers
+with their own working folders (worker A crashes mid-write), one store home, the fake OpenRouter's real limits;
+then a reader in a third folder queries the published copy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import FAKE_TODAY
+from tests.e2e.test_deployments import BIN, REPO, cli, wait_for
+from tests.fake_openrouter import APPS_PATH, RANKINGS_PATH, FakeOpenRouter, synthetic_rows
+from tests.helpers import snapshot
+from tests.s3_server import new_bucket, s3_server
+from tests.servers import postgres_server, prefect_server
+from tests.warehouse.test_shared_limits import most_in_any_window
+from warehouse.paths import Home
+from warehouse.rebuild import rebuild
+from warehouse.store import Store
+
+pytestmark = pytest.mark.e2e
+
+PER_MINUTE = 6
+"""The clients' shared per-minute limit: binding on these ~13 requests (the fake allows its real 30)."""
+BUDGET = 40
+
+
+def start_worker(queue: str, folder: Path, env: dict, pool: str = "tokenrank") -> subprocess.Popen:
+    """A process worker of `pool` polling `queue`, in its own working folder (its machine)."""
+    folder.mkdir(parents=True)
+    return subprocess.Popen(
+        [str(BIN / "prefect"), "worker", "start", "--pool", pool, "--work-queue", queue], cwd=folder,
+        env={**env, "TOKENRANK_CACHE": str(folder / "cache"), "PREFECT_WORKER_QUERY_SECONDS": "1"}, stdout=open(folder / "worker.log", "wb"),
+        stderr=subprocess.STDOUT, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def stop(worker: subprocess.Popen, sig=signal.SIGTERM) -> None:
+    try:
+        os.killpg(worker.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+
+
+def test_two_workers_one_store_one_writer_one_request_budget(tmp_path, monkeypatch):
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    rows = synthetic_rows(FAKE_TODAY - dt.timedelta(days=14), days=14)
+    key = f"sk-or-v1-e2e-{os.urandom(8).hex()}"
+    with postgres_server() as database, prefect_server(database, tmp_path / "prefect") as prefect_env, \
+            s3_server() as s3_env, FakeOpenRouter(rows, today=FAKE_TODAY, key=key) as api:
+        url = new_bucket(s3_env)
+        for name, value in s3_env.items():  # this process checks the store too
+            monkeypatch.setenv(name, value)
+        env = {**os.environ, **prefect_env, **s3_env, "TOKENRANK_HOME": url, "OPENROUTER_BASE_URL": api.url,
+               "OPENROUTER_API_KEY": key, "TOKENRANK_REQUESTS_PER_MINUTE": str(PER_MINUTE),
+               "TOKENRANK_DAILY_REQUEST_BUDGET": str(BUDGET), "TOKENRANK_WRITER_LOCK_TIMEOUT": "900",
+               "TOKENRANK_WRITER_LEASE_SECONDS": "60", "TOKENRANK_STATE_DIR": str(tmp_path / "state"), "PWD": str(REPO)}
+        cli("prefect", "work-pool", "create", "tokenrank", "--type", "process", "--overwrite", env=env)
+        for queue in ("a", "b"):
+            cli("prefect", "work-queue", "create", queue, "--pool", "tokenrank", env=env)
+        cli("prefect", "deploy", "--all", "--no-prompt", env=env)
+        a = start_worker("a", tmp_path / "a", {**env, "TOKENRANK_FAILPOINT": "after-lake"})  # dies mid-write
+        b = start_worker("b", tmp_path / "b", env)
+        try:
+            with temporary_settings(updates={PREFECT_API_URL: prefect_env["PREFECT_API_URL"]}):
+                backfill = lambda start, end, queue: run_deployment(  # noqa: E731
+                    "backfill/backfill", timeout=0, work_queue_name=queue,
+                    parameters={"start": start, "end": end, "window_days": 1})
+                first = backfill("2026-06-08", "2026-06-11", "a")
+                second = backfill("2026-06-12", "2026-06-15", "b")
+                weekly = run_deployment("weekly-rankings/weekly-rankings", timeout=0, work_queue_name="b",
+                                        parameters={"end_date": "2026-06-21", "lookback_days": 7,
+                                                    "datasets": ["rankings-daily"]})
+                assert not wait_for(first.id, timeout=600).state.is_completed()  # killed holding the writer slot
+                stop(a, signal.SIGKILL)  # ... and its machine is gone
+                for run in (second, weekly):  # the other worker finishes once the dead writer's lease runs out
+                    done = wait_for(run.id, timeout=900)
+                    assert done.state.is_completed(), (done.state, (tmp_path / "b" / "worker.log").read_text()[-3000:])
+                again = wait_for(backfill("2026-06-08", "2026-06-11", "b").id, timeout=600)
+                assert again.state.is_completed(), (again.state, (tmp_path / "b" / "worker.log").read_text()[-3000:])
+                from prefect import get_client
+
+                with get_client(sync_client=True) as client:
+                    log = client.read_variable_by_name(f"tokenrank-requests-{_account(key)}").value
+        finally:
+            stop(a, signal.SIGKILL)
+            stop(b)
+
+        # the fake never saw more than the shared limits allow, and every request was charged to one shared log
+        arrivals = sorted(r.at for r in api.requests if r.path in (RANKINGS_PATH, APPS_PATH))
+        assert most_in_any_window(arrivals, 60.0) <= PER_MINUTE <= 30
+        assert len(arrivals) <= BUDGET and sum(log["days"].values()) == len(arrivals)
+
+        # one warehouse: versions published one after the other, equal to what one machine builds from the same
+        # responses (the store's raw archive), table for table
+        store = Store(url, tmp_path / "check")
+        versions = store.versions()
+        assert versions == list(range(versions[0], versions[0] + len(versions)))
+        final = tmp_path / "final.duckdb"
+        store.fs.get_file(store.key(f"warehouse/v{versions[-1]:010d}.duckdb"), str(final))
+        single = Home(tmp_path / "single")
+        store.fs.get(store.key("raw"), str(single.raw), recursive=True)
+        rebuild(single)
+        assert tables(final) == tables(single.warehouse)
+        con = duckdb.connect(str(final), read_only=True)
+        assert con.execute("SELECT count(DISTINCT date), count(*) FROM fact_model_daily").fetchone() == (14, 714)
+        con.close()
+
+        # a reader on a third machine queries the published copy from the store
+        reader = tmp_path / "c"
+        reader.mkdir()
+        query = subprocess.run(
+            [str(BIN / "tokenrank"), "query", "SELECT count(DISTINCT date) AS days, count(*) AS rows FROM fact_model_daily",
+             "--format", "csv"], cwd=reader, env={**env, "TOKENRANK_CACHE": str(reader / "cache")},
+            capture_output=True, text=True, timeout=120)
+        assert query.returncode == 0, query.stderr
+        assert query.stdout.splitlines() == ["days,rows", "14,714"]
+        shutil.rmtree(tmp_path / "check", ignore_errors=True)
+
+
+def tables(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows (`tests.helpers.snapshot`), the model catalogue without its raw_file: which of several
+    identical catalogue fetches it names follows the order runs committed in, which a rebuild cannot know."""
+    rows = snapshot(path)
+    con = duckdb.connect(str(path), read_only=True)
+    rows["ref_model_catalogue"] = sorted(con.execute("SELECT * EXCLUDE (raw_file) FROM ref_model_catalogue").fetchall())
+    con.close()
+    return rows
+
+
+def _account(key: str) -> str:
+    from warehouse.shared_limits import account_id
+
+    return account_id(key)

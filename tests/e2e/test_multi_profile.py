@@ -1,0 +1,48 @@
+"""The multi-machine deployment profile (prefect-multi.yaml): a worker in an empty folder runs a deployment from
+the git clone its `pull` section makes, not from the folder `prefect deploy` ran in."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from tests.e2e.test_deployments import REPO, cli, wait_for
+from tests.e2e.test_many_machines import start_worker, stop
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_worker_anywhere_runs_the_clone_its_pull_step_makes(prefect_server, fake_openrouter, tmp_path):
+    from prefect.deployments import run_deployment
+
+    origin = tmp_path / "tokenrank.git"  # the team's git server, holding this checkout as main
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(REPO), str(origin)], check=True)
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], check=True, capture_output=True, text=True)
+    subprocess.run(["git", "-C", str(origin), "update-ref", "refs/heads/main", head.stdout.strip()], check=True)
+    env = {**prefect_server["env"], "TOKENRANK_HOME": os.environ["TOKENRANK_HOME"],
+           "TOKENRANK_STATE_DIR": os.environ["TOKENRANK_STATE_DIR"], "OPENROUTER_BASE_URL": fake_openrouter.url,
+           "OPENROUTER_API_KEY": fake_openrouter.key, "TOKENRANK_GIT_URL": f"file://{origin}",
+           "TOKENRANK_REQUESTS_PER_MINUTE": os.environ["TOKENRANK_REQUESTS_PER_MINUTE"]}
+    cli("prefect", "work-pool", "create", "tokenrank-anywhere", "--type", "process", "--overwrite", env=env)
+    profile = (REPO / "prefect-multi.yaml").read_text().replace("name: tokenrank\n", "name: tokenrank-anywhere\n")
+    (tmp_path / "prefect-anywhere.yaml").write_text(profile)
+    cli("prefect", "deploy", "--name", "backfill", "--no-prompt", "--prefect-file", str(tmp_path / "prefect-anywhere.yaml"),
+        "--pool", "tokenrank-anywhere", env=env)
+    worker = start_worker("default", tmp_path / "machine", env, pool="tokenrank-anywhere")
+    try:
+        run = run_deployment("backfill/backfill", timeout=0, parameters={"start": "2026-06-08", "end": "2026-06-14"})
+        run = wait_for(run.id, timeout=300)
+        assert run.state.is_completed(), (run.state, (tmp_path / "machine" / "worker.log").read_text()[-3000:])
+    finally:
+        stop(worker)
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        steps = client.read_deployment(run.deployment_id).pull_steps
+    assert [next(iter(step)) for step in steps] == ["prefect.deployments.steps.git_clone",
+                                                   "prefect.deployments.steps.pip_install_requirements"]
+    assert all(str(REPO) not in str(step) for step in steps)  # nothing points at the folder it was deployed from
+    query = cli("tokenrank", "query", "SELECT count(DISTINCT date) FROM fact_model_daily", "--format", "csv", env=env)
+    assert query.stdout.splitlines()[1] == "7"

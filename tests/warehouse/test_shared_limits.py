@@ -1,0 +1,117 @@
+"""Cross-machine guards on a real Prefect server on loopback: the account's request log and the writer slot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import uuid
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import REPO
+from warehouse.paths import Home
+from warehouse.request_budget import BudgetSpent, Usage, utc_day
+from warehouse.shared_limits import admit, writer_limit_name
+from warehouse.writer_lock import WriterBusy, writer_lock
+
+NOON = dt.datetime(2026, 6, 22, 12, tzinfo=dt.timezone.utc).timestamp()
+
+
+def most_in_any_window(starts: list[float], window: float) -> int:
+    """The largest number of starts inside any half-open span (t - window, t] ending at a start (brute force)."""
+    return max((sum(1 for s in starts if t - window < s <= t) for t in starts), default=0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    per_minute=st.integers(1, 5),
+    per_day=st.integers(0, 40),
+    # each attempt: which machine tries, how far the shared clock moved since the last attempt, and that
+    # machine's clock error (machines disagree by up to 2 s either way)
+    attempts=st.lists(st.tuples(st.integers(0, 3), st.floats(0, 30), st.floats(-2, 2)), max_size=80),
+)
+def test_admission_never_exceeds_the_window_or_the_day_whatever_the_interleaving(per_minute, per_day, attempts):
+    window = 61.0
+    usage, now, admitted = Usage(), NOON, []
+    for _machine, step, skew in attempts:
+        now += step
+        try:
+            usage, wait = admit(usage, now + skew, per_day=per_day, per_minute=per_minute, window=window)
+        except BudgetSpent:
+            assert len(admitted) == per_day
+            continue
+        if wait == 0.0:
+            admitted.append(usage.recent[-1])
+    assert admitted == sorted(admitted)  # the log keeps the order the mutex gave
+    assert most_in_any_window(admitted, window) <= per_minute
+    assert all(sum(1 for t in admitted if utc_day(t) == day) <= per_day for day in map(utc_day, admitted))
+
+
+def test_a_waiting_request_is_told_when_the_oldest_start_leaves_the_window():
+    usage = Usage(days={utc_day(NOON): 2}, recent=[NOON - 50, NOON - 10])
+    assert admit(usage, NOON, per_day=10, per_minute=2, window=61.0) == (usage, pytest.approx(11.0))
+
+
+CONTENDER = """
+import json, sys
+from warehouse.request_budget import BudgetSpent
+from warehouse.shared_limits import SharedRequestBudget
+budget = SharedRequestBudget(account=sys.argv[1], per_day=10, per_minute=3, window=1.5)
+spent = 0
+for _ in range(4):
+    try:
+        budget.acquire()
+    except BudgetSpent:
+        spent += 1
+print(json.dumps({"starts": budget.starts, "spent": spent}))
+"""
+
+
+def test_processes_sharing_the_log_on_a_prefect_server_keep_both_limits(prefect_server):
+    account = uuid.uuid4().hex[:16]
+    env = {**prefect_server["env"], "PYTHONPATH": str(REPO)}
+    procs = [subprocess.Popen([sys.executable, "-c", CONTENDER, account], env=env, stdout=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    results = [json.loads(p.communicate(timeout=300)[0]) for p in procs]
+    starts = sorted(t for r in results for t in r["starts"])
+    assert len(starts) == 10 and sum(r["spent"] for r in results) == 6  # 16 attempts, a daily budget of 10
+    assert most_in_any_window(starts, 1.5) <= 3
+
+
+HOLDER = """
+import sys, time
+from warehouse.paths import Home
+from warehouse.writer_lock import writer_lock
+with writer_lock(Home.at(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(3600)
+"""
+
+
+def test_one_writer_across_working_folders_and_a_killed_one_frees_the_slot(prefect_server, tmp_path, monkeypatch):
+    url = f"s3://team-{uuid.uuid4().hex[:8]}/home"  # one home, seen from two working folders
+    env = {**prefect_server["env"], "PYTHONPATH": str(REPO), "TOKENRANK_CACHE": str(tmp_path / "a"),
+           "TOKENRANK_WRITER_LEASE_SECONDS": "60"}
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, url], env=env, stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setenv("TOKENRANK_CACHE", str(tmp_path / "b"))
+        with pytest.raises(WriterBusy, match="writer slot on the Prefect server"):
+            with writer_lock(Home.at(url), timeout=2):
+                pass
+        os.killpg(holder.pid, signal.SIGKILL)  # crashed mid-write: its slot lives until its lease runs out
+        holder.wait()
+        with writer_lock(Home.at(url), timeout=240):
+            pass
+    finally:
+        if holder.poll() is None:
+            os.killpg(holder.pid, signal.SIGKILL)
+            holder.wait()
+    assert writer_limit_name(url) != writer_limit_name(url + "2")
