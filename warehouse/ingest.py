@@ -27,7 +27,7 @@ from warehouse.load import (
 )
 from warehouse.materialize import materialize
 from warehouse.paths import Home
-from warehouse.raw_archive import RawArchive, RawFile
+from warehouse.raw_archive import RawArchive, RawFile, manifest_path
 from warehouse.reference import load_origin_reference
 from warehouse.runs import LOG_COLUMNS, RunStats
 
@@ -36,7 +36,14 @@ __all__ = ["ContractError", "archive_response", "normalize_archived", "normalize
 
 
 def archive_response(home: Home, response: FetchedResponse, run_id: str) -> RawFile:
-    return RawArchive(home).store(response, run_id)
+    """Archive one response; in a store home also upload it at once (create-only), so a worker killed before its
+    write session publishes loses none of what it fetched."""
+    record = RawArchive(home).store(response, run_id)
+    if home.store:
+        from warehouse.store import Store
+
+        Store(home.store, home.root).upload_raw(record.path, manifest_path(record))
+    return record
 
 
 def normalize_body(raw: RawFile, body: bytes) -> pa.Table:

@@ -110,7 +110,7 @@ class RawArchive:
             original_sha256=response.original_sha256,
         )
         create_atomic(self.root / record.path, gzip.compress(response.body, mtime=0))
-        write_atomic(self.root / folder / f"{file_id}{MANIFEST_SUFFIX}", _dump(asdict(record)))
+        write_atomic(self.root / manifest_path(record), _dump(asdict(record)))
         return record
 
     def read_body(self, record: RawFile) -> bytes:
@@ -208,3 +208,8 @@ class RawArchive:
 
 def _dump(obj: dict) -> bytes:
     return (json.dumps(obj, indent=1, sort_keys=True, default=str) + "\n").encode()
+
+
+def manifest_path(record: RawFile) -> str:
+    """The manifest's path under raw/'s root, beside its body."""
+    return record.path[: -len(BODY_SUFFIX)] + MANIFEST_SUFFIX

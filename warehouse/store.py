@@ -122,6 +122,16 @@ class Store:
         self._save(state)
         return sent
 
+    def upload_raw(self, *paths: str) -> None:
+        """Create the archived files `paths` (relative to raw/'s root) in the store now; one already there (its
+        name holds its sha256) is left as it is. The session's `push` records them later."""
+        for path in paths:
+            rel = f"raw/{path}"
+            try:
+                self.fs.pipe_file(self.key(rel), (self.local / rel).read_bytes(), mode="create")
+            except FileExistsError:
+                pass
+
     # -- the warehouse, by version ----------------------------------------------------------------
     def versions(self, kind: str = WAREHOUSE) -> list[int]:
         try:

@@ -131,3 +131,23 @@ def test_rebuild_of_a_store_home_publishes_a_new_version(tmp_path, monkeypatch, 
     rebuild_home(b)
     assert Store(url, b.root).versions() == [1, 2]
     assert snapshot(b.warehouse) == snapshot(a.warehouse)
+
+
+def test_a_response_is_in_the_store_as_soon_as_it_is_archived(tmp_path, monkeypatch, url):
+    """A worker killed between fetching and its write session's publish loses nothing it fetched."""
+    from tests.helpers import response
+    from warehouse import ingest
+    from warehouse.raw_archive import manifest_path
+
+    a = machine(tmp_path, monkeypatch, url, "a")
+    raw = ingest.archive_response(a, response(body(W12, BASE), W12), "killed-before-commit")
+    store = Store(url, a.root)
+    assert store.fs.cat_file(store.key(f"raw/{raw.path}")) == (a.raw / raw.path).read_bytes()
+    assert store.fs.exists(store.key(f"raw/{manifest_path(raw)}"))
+    b = machine(tmp_path, monkeypatch, url, "b")  # the next writer, elsewhere, loads what the dead one fetched
+    run_once(b, "r2", (W23, body(W23, BASE)))
+    con = published.connect_read_only(b)
+    try:
+        assert con.execute("SELECT min(date) FROM fact_model_daily").fetchone() == (D1,)
+    finally:
+        con.close()
