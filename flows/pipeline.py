@@ -103,10 +103,12 @@ def weekly_all(
     window_days: int = MAX_WINDOW_DAYS, *, datasets: tuple[str, ...] | None = None, home: Home | None = None,
     progress: Progress | None = None,
 ) -> list[RunStats]:
-    """`weekly` for each dataset in turn, one run (and write session) each; the first failure ends the sequence
-    (what ran before it stays loaded)."""
-    return [weekly(source, end_date, lookback_days, window_days, dataset=name, home=home, progress=progress)
-            for name in datasets or dataset_names(ALL)]
+    """`weekly` for each dataset in turn, one run (and write session) each, the read-only copy published once at
+    the end; the first failure ends the sequence (what ran before it stays loaded and is published)."""
+    home = home or Home.from_env()
+    with session.publish_once(home):
+        return [weekly(source, end_date, lookback_days, window_days, dataset=name, home=home, progress=progress)
+                for name in datasets or dataset_names(ALL)]
 
 
 def backfill(
@@ -163,22 +165,23 @@ def capture(
     """
     home = home or Home.from_env()
     runs, missing = [], []
-    for name in datasets or snapshot_names():
-        ds = DATASETS[_one(name)]
-        src = make_source(source)
-        if today is not None and hasattr(src, "on"):  # a synthetic source replays any day; the live API only now
-            src = src.on(today)
-        day = today or src.last_complete_day() + dt.timedelta(days=1)
-        run = ingest_plan(home, src, ds, ds.plan_snapshot(day), "capture", progress=progress, with_catalogue=False)
-        runs.append(run)
-        wanted, held = ds.due(day), held_partitions(home, ds)
-        if wanted is not None and wanted not in held:
-            text = (f"{ds.name}: no snapshot {ds.partition_name(wanted)} yet (latest held: "
-                    f"{ds.partition_name(max(held)) if held else 'none'})")
-            missing.append(text)
-            if not require_week:
-                log().warning("%s: a later capture tries again", text)
-                run.notes.append(f"{text}: a later capture tries again")
+    with session.publish_once(home):
+        for name in datasets or snapshot_names():
+            ds = DATASETS[_one(name)]
+            src = make_source(source)
+            if today is not None and hasattr(src, "on"):  # a synthetic source replays any day; the live API only now
+                src = src.on(today)
+            day = today or src.last_complete_day() + dt.timedelta(days=1)
+            run = ingest_plan(home, src, ds, ds.plan_snapshot(day), "capture", progress=progress, with_catalogue=False)
+            runs.append(run)
+            wanted, held = ds.due(day), held_partitions(home, ds)
+            if wanted is not None and wanted not in held:
+                text = (f"{ds.name}: no snapshot {ds.partition_name(wanted)} yet (latest held: "
+                        f"{ds.partition_name(max(held)) if held else 'none'})")
+                missing.append(text)
+                if not require_week:
+                    log().warning("%s: a later capture tries again", text)
+                    run.notes.append(f"{text}: a later capture tries again")
     if missing and require_week:
         raise SnapshotMissing(f"{'; '.join(missing)}; this was the week's last capture: the week is missed for good "
                               "(the API keeps no history)")
@@ -209,14 +212,16 @@ def backfill_all(
     """`backfill` of each dataset `dataset` names ('all': every one, rankings-daily first), sharing the day's
     budget: a run the budget stops ends the sequence, and its `resume_command` continues all of it."""
     runs = []
-    for name in dataset_names(dataset):
-        runs.append(backfill(start, end, refetch, source, window_days, dataset=name, home=home, progress=progress))
-        if runs[-1].stopped_by_budget:
-            if dataset == ALL and not refetch:
-                runs[-1].resume_command = " ".join([
-                    "tokenrank backfill", f"--dataset {ALL}", f"--start {start.isoformat()}",
-                    *([f"--end {end.isoformat()}"] if end else []), f"--source {source}"])
-            break
+    home = home or Home.from_env()
+    with session.publish_once(home):
+        for name in dataset_names(dataset):
+            runs.append(backfill(start, end, refetch, source, window_days, dataset=name, home=home, progress=progress))
+            if runs[-1].stopped_by_budget:
+                if dataset == ALL and not refetch:
+                    runs[-1].resume_command = " ".join([
+                        "tokenrank backfill", f"--dataset {ALL}", f"--start {start.isoformat()}",
+                        *([f"--end {end.isoformat()}"] if end else []), f"--source {source}"])
+                break
     return runs
 
 

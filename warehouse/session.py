@@ -22,6 +22,7 @@ again. A failed run changes nothing but its own ingest_log row and journal.
 from __future__ import annotations
 
 import contextlib
+from contextvars import ContextVar
 from typing import Iterator
 
 import pyarrow as pa
@@ -68,6 +69,42 @@ class Writing:
             self.based_on = self.store.publish(self.based_on, copy)
 
 
+_unpublished: ContextVar[set[Home] | None] = ContextVar("tokenrank_unpublished", default=None)
+"""Inside `publish_once`: the homes whose commits wait for the block's one publish."""
+
+
+@contextlib.contextmanager
+def publish_once(home: Home) -> Iterator[None]:
+    """Write sessions inside the block leave the read-only copy to one publish at its end (also when the block
+    fails: what was committed is published). A run of several datasets publishes once, not once per dataset.
+
+    A store home publishes every session (each is a new warehouse version other machines may build on). A crash
+    before the final publish leaves readers the previous copy until the next write session publishes.
+    """
+    if home.store or _unpublished.get() is not None:
+        yield
+        return
+    token = _unpublished.set(set())
+    try:
+        yield
+    finally:
+        pending = _unpublished.get()
+        _unpublished.reset(token)
+        if pending:
+            with writing(home) as session:
+                session.publish()
+            failpoint("after-publish")
+
+
+def _publish(session: Writing) -> None:
+    pending = _unpublished.get()
+    if pending is not None and not session.home.store:
+        pending.add(session.home)
+        return
+    session.publish()
+    failpoint("after-publish")
+
+
 @contextlib.contextmanager
 def writing(home: Home) -> Iterator[Writing]:
     """Hold the writer lock for the block, with the home's local folder synced from its store first."""
@@ -107,8 +144,7 @@ def commit_run(
         failpoint("after-commit")
         RawArchive(home).record_run(run.journal())
         failpoint("after-journal")
-        session.publish()
-        failpoint("after-publish")
+        _publish(session)
     return run
 
 

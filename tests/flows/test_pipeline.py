@@ -147,3 +147,23 @@ def test_status_shows_coverage_per_dataset(home, fake_openrouter):
     lines = [" ".join(line.split()) for line in result.output.splitlines()]
     assert "rankings-daily │ 2026-06-08 .. 2026-06-21 │ 14 │ 0 │ 714" in lines, result.output
     assert "app-rankings │ - │ 0 │ 0 │ 0" in lines
+
+
+def test_a_run_of_every_dataset_publishes_the_read_only_copy_once(home, fake_openrouter, monkeypatch):
+    from warehouse import published
+
+    copies = []
+    real = published.publish
+    monkeypatch.setattr(published, "publish", lambda h: copies.append(h) or real(h))
+    pipeline.weekly_all(end_date=LAST, lookback_days=7)
+    first = len(copies)  # the empty warehouse's first copy, then the run's
+    assert first == 2
+    runs = pipeline.weekly_all(end_date=LAST, lookback_days=7)
+    assert len(runs) == len(pipeline.dataset_names("all")) > 1 and len(copies) == first + 1
+
+
+def test_a_failed_dataset_ends_the_run_and_what_ran_before_it_is_published(home, fake_openrouter):
+    fake_openrouter.inject("status", code=400, endpoint="app-rankings")  # not retried: the weekly run fails
+    with pytest.raises(Exception, match="400"):
+        pipeline.weekly_all(end_date=LAST, lookback_days=7)
+    assert published_rows(Home(home), "SELECT count(DISTINCT date) FROM fact_model_daily") == [(7,)]
