@@ -32,8 +32,7 @@ from rich.table import Table
 
 from transforms.units import format_tokens
 from transforms.windows import MAX_WINDOW_DAYS
-from warehouse.paths import HOME_ENV, Home, demo_home
-from warehouse.store import is_url
+from warehouse.paths import HOME_ENV, Home, demo_home, is_url
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2

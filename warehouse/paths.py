@@ -21,10 +21,13 @@ The Data API request budget belongs to the account, not to a home: its state liv
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 
+CACHE_ENV = "TOKENRANK_CACHE"
+DEFAULT_CACHE = ".tokenrank-cache"
 HOME_ENV = "TOKENRANK_HOME"
 DEFAULT_HOME = ".tokenrank"
 DEMO_HOME_ENV = "TOKENRANK_DEMO_HOME"
@@ -61,8 +64,6 @@ class Home:
     @classmethod
     def at(cls, location: str) -> "Home":
         """A home from a local path or an object-store URL."""
-        from warehouse.store import is_url, local_folder  # fsspec is imported only for store homes' sake
-
         if is_url(location):
             return cls(local_folder(location), store=location)
         return cls(Path(location).resolve())
@@ -110,3 +111,14 @@ class Home:
     @property
     def writer_lock(self) -> Path:
         return self.root / ".writer.lock"
+
+
+def is_url(location: str) -> bool:
+    """Whether a home location is an object-store URL (`s3://…`) rather than a local path."""
+    return "://" in location and not location.startswith("file://")
+
+
+def local_folder(url: str) -> Path:
+    """The local working folder of the store home `url`: one per URL under `$TOKENRANK_CACHE`."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", url.split("://", 1)[1]).strip("_")
+    return (Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE) / name).resolve()

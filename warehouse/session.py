@@ -38,7 +38,6 @@ from warehouse.paths import Home
 from warehouse.raw_archive import RawArchive, RawFile
 from warehouse.rebuild import RebuildResult, finish_interrupted_swap, rebuild
 from warehouse.runs import RunStats
-from warehouse.store import Store
 from warehouse.writer_lock import WriterBusy, writer_lock
 
 
@@ -47,7 +46,11 @@ class Writing:
 
     def __init__(self, home: Home):
         self.home = home
-        self.store = Store(home.store, home.root) if home.store else None
+        self.store = None
+        if home.store:
+            from warehouse.store import Store  # fsspec, only for store homes
+
+            self.store = Store(home.store, home.root)
         self.based_on: int | None = None
         self.notes: list[str] = []
 

@@ -34,8 +34,6 @@ import fsspec
 
 from warehouse.files import temp_path_beside, write_atomic
 
-CACHE_ENV = "TOKENRANK_CACHE"
-DEFAULT_CACHE = ".tokenrank-cache"
 STATE = ".store.json"
 WAREHOUSE = "warehouse"
 PUBLISHED = "published"
@@ -49,16 +47,6 @@ _VERSION = re.compile(r"^v(\d{10})\.duckdb$")
 
 class StaleWarehouse(RuntimeError):
     """Another writer published a newer warehouse version while this one wrote; nothing more was uploaded."""
-
-
-def is_url(location: str) -> bool:
-    return "://" in location and not location.startswith("file://")
-
-
-def local_folder(url: str) -> Path:
-    """The local working folder of the store home `url`: one per URL under `$TOKENRANK_CACHE`."""
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", url.split("://", 1)[1]).strip("_")
-    return (Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE) / name).resolve()
 
 
 class Store:
