@@ -26,7 +26,7 @@ def body(rows, start, end, as_of="2026-06-22T02:00:00Z"):
 
 
 def test_both_are_registered_after_the_unfiltered_datasets():
-    assert list(DATASETS)[-2:] == ["rankings-daily-facets", "rankings-weekly-estimates"]
+    assert list(DATASETS)[2:4] == ["rankings-daily-facets", "rankings-weekly-estimates"]  # snapshot datasets follow
     assert FACETS_DS.path == ESTIMATES.path == "datasets/rankings-daily"
 
 
