@@ -20,8 +20,21 @@ from warehouse.paths import Home
 
 
 def held_partitions(home: Home, dataset: Dataset) -> set[Hashable]:
-    """Keys of the dataset's lake partitions (one directory scan)."""
-    return set(Lake(home, dataset).signatures())
+    """Keys of the dataset's lake partitions (one directory scan); for a store home, also those in the store that
+    this machine's folder has not pulled yet (one listing), so a backfill never asks for what another machine
+    already fetched."""
+    held = set(Lake(home, dataset).signatures())
+    if home.store:
+        from warehouse.lake import SUFFIX
+        from warehouse.store import Store
+
+        for name in Store(home.store, home.root).file_names(f"lake/{dataset.lake_table}"):
+            if name.endswith(SUFFIX) and not name.startswith("."):
+                try:
+                    held.add(dataset.parse_partition(name.removesuffix(SUFFIX)))
+                except ValueError:
+                    continue
+    return held
 
 
 def held_dates(home: Home) -> set[dt.date]:

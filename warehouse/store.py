@@ -110,6 +110,14 @@ class Store:
         self._save(state)
         return sent
 
+    def file_names(self, folder: str) -> list[str]:
+        """The names of the objects directly under `folder` (relative to the home), without downloading any."""
+        self.fs.invalidate_cache()
+        try:
+            return [key.rsplit("/", 1)[-1] for key in self.fs.ls(self.key(folder), detail=False)]
+        except FileNotFoundError:
+            return []
+
     def upload_raw(self, *paths: str) -> None:
         """Create the archived files `paths` (relative to raw/'s root) in the store now; one already there (its
         name holds its sha256) is left as it is. The session's `push` records them later."""

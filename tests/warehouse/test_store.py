@@ -151,3 +151,14 @@ def test_a_response_is_in_the_store_as_soon_as_it_is_archived(tmp_path, monkeypa
         assert con.execute("SELECT min(date) FROM fact_model_daily").fetchone() == (D1,)
     finally:
         con.close()
+
+
+def test_a_fresh_machine_plans_around_what_the_store_holds(tmp_path, monkeypatch, url):
+    from transforms.datasets import DATASETS
+    from warehouse.coverage import held_partitions
+
+    a = machine(tmp_path, monkeypatch, url, "a")
+    run_once(a, "r1", (W12, body(W12, BASE)))
+    b = machine(tmp_path, monkeypatch, url, "b")  # has pulled nothing yet
+    assert not b.lake.exists()
+    assert held_partitions(b, DATASETS["rankings-daily"]) == {D1, D2}
