@@ -45,4 +45,4 @@ lock: install
 		pyproject.toml -o requirements.lock
 
 clean:
-	rm -rf .venv .venv-* .tokenrank .tokenrank-demo .prefect
+	rm -rf .venv .venv-* .tokenrank .tokenrank-demo .tokenrank-cache .prefect
