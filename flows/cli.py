@@ -192,12 +192,18 @@ def _requests_line(s: dict) -> str:
     return f"{len(s['windows_done'])} of {len(s['windows'])} ({s['windows'][0]} … {s['windows'][-1]})"
 
 
+def _units(dataset: str) -> tuple[str, str]:
+    """What a run's summary counts for `dataset`: (what is held, one; what was loaded, many)."""
+    return {"rankings-daily": ("date", "dates"), "app-rankings": ("list of the weeks", "lists")}.get(
+        dataset, ("partition (day or week of a series)", "partitions"))
+
+
 def _print_summary(summary: dict) -> None:
     for s in _runs(summary):
         table = Table(title=f"Run {s['run_id']} ({s['source']}, {s['dataset']})", show_header=False)
         loaded = (("dates loaded", f"{s['dates_loaded']:,}") if s["dataset"] == "rankings-daily" else
-                  ("lists loaded", f"{s['partitions_loaded']:,}" + (f" ({len(s['empty_partitions'])} answered empty)"
-                                                                    if s["empty_partitions"] else "")))
+                  (f"{_units(s['dataset'])[1]} loaded", f"{s['partitions_loaded']:,}"
+                   + (f" ({len(s['empty_partitions'])} answered empty)" if s["empty_partitions"] else "")))
         rows = [("windows" if s["dataset"] == "rankings-daily" else "requests planned", _requests_line(s)),
                 ("requests", f"{s['requests']:,}"),
                 ("lake partitions", f"{s['lake_written']:,} written, {s['lake_unchanged']:,} unchanged"),
@@ -296,13 +302,13 @@ def backfill(
     for s in runs:
         for note in s["notes"]:
             err.print(f"[yellow]note:[/] {note}", highlight=False)
-        what = "date" if s["dataset"] == "rankings-daily" else "list of the weeks"
+        what = _units(s["dataset"])[0]
         if not s["windows"]:
             console.print(f"Nothing to fetch: every {what} of {s['window_start']}..{s['window_end']} is already "
                           f"loaded ({s['dataset']}, 0 requests).")
             continue
         loaded = (f"{s['dates_loaded']} dates loaded" if s["dataset"] == "rankings-daily" else
-                  f"{s['partitions_loaded']} lists loaded ({len(s['empty_partitions'])} answered empty)")
+                  f"{s['partitions_loaded']} {_units(s['dataset'])[1]} loaded ({len(s['empty_partitions'])} answered empty)")
         console.print(f"Backfill {s['window_start']}..{s['window_end']} ({s['source']}, {s['dataset']}): "
                       f"{len(s['windows_done'])}/{len(s['windows'])} requests, {s['requests']} sent, {loaded}, "
                       f"{s['inserted']:,} rows inserted, {s['updated']:,} updated, {s['restatements']:,} restatements.")
