@@ -41,14 +41,23 @@ def response(body: bytes | dict, window: Window, fetched_at: dt.datetime | None 
     )
 
 
-def snapshot(path, *, exclude=("ingest_log", "lake_partitions")) -> dict[str, list[tuple]]:
+def snapshot(path, *, exclude=("ingest_log", "lake_partitions"), blank_raw_files: bool = False) -> dict[str, list[tuple]]:
     """Every table's rows, sorted, for equality checks (the run log and the lake's file signatures are excluded
-    unless asked)."""
+    unless asked). `blank_raw_files` sets every `*raw_file` column to None: which of several fetches of the same
+    rows a table names depends on what was fetched when (a killed run's bodies are kept), not on the data."""
     con = duckdb.connect(str(path), read_only=True)
     try:
         names = [n for (n,) in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema='main' ORDER BY 1").fetchall()]
-        return {n: sorted(con.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr) for n in names if n not in exclude}
+        out = {}
+        for name in names:
+            if name in exclude:
+                continue
+            result = con.execute(f'SELECT * FROM "{name}"')
+            blank = {i for i, d in enumerate(result.description) if blank_raw_files and d[0].endswith("raw_file")}
+            out[name] = sorted((tuple(None if i in blank else v for i, v in enumerate(row)) for row in result.fetchall()),
+                               key=repr)
+        return out
     finally:
         con.close()
 

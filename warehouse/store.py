@@ -104,7 +104,8 @@ class Store:
             try:
                 self.fs.pipe_file(self.key(rel), data, mode="create" if _is_body(rel) else "overwrite", **extra)
             except FileExistsError:
-                pass  # a body's name holds its sha256: the stored one is this one
+                pass  # a body's name holds its sha256: the stored one is this one (often uploaded as fetched)
+            self.fs.invalidate_cache(self.key(rel))  # a listing cached before that upload would not name it
             objects[rel] = {"etag": self.fs.info(self.key(rel)).get("ETag"), "sig": sig}
             sent += 1
         self._save(state)

@@ -12,9 +12,7 @@ import os
 import random
 import signal
 import time
-from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows import pipeline
@@ -65,20 +63,7 @@ def killed(step, home: Home, failpoint: str | None = None, after: float | None =
 
 def tables(home: Home) -> dict:
     """Every table of the published copy with the raw file ids blanked (they name this home's own fetches)."""
-    current = (home.published / "current.duckdb").resolve()
-    rows = snapshot(current)
-    con = duckdb.connect(str(current), read_only=True)
-    try:
-        for name in rows:
-            columns = [c for (c,) in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-                [name]).fetchall()]
-            blank = {i for i, c in enumerate(columns) if c.endswith("raw_file")}
-            rows[name] = sorted((tuple(None if i in blank else v for i, v in enumerate(r)) for r in rows[name]),
-                                key=repr)
-    finally:
-        con.close()
-    return rows
+    return snapshot((home.published / "current.duckdb").resolve(), blank_raw_files=True)
 
 
 @pytest.fixture

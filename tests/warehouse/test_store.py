@@ -162,3 +162,4 @@ def test_a_fresh_machine_plans_around_what_the_store_holds(tmp_path, monkeypatch
     b = machine(tmp_path, monkeypatch, url, "b")  # has pulled nothing yet
     assert not b.lake.exists()
     assert held_partitions(b, DATASETS["rankings-daily"]) == {D1, D2}
+
