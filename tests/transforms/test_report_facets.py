@@ -64,3 +64,11 @@ def test_both_layouts_show_the_section():
     assert markdown.count("Licensed under CC BY 4.0.") == 2
     html = environment().get_template("_facets.html.j2").render(facets=text)
     assert "<strong>estimate</strong>" in html and html.count('class="citation"') == 2
+
+
+def test_others_is_the_rest_of_the_top9_never_a_negative_zero():
+    # 0.064 + 0.936 is a hair over 1 in floating point: 1 - 0.064 - 0.936 printed "-0.0%"
+    countries = pd.DataFrame([("modality", "tool_calling", "chart_top9", "CN", 64, 64 / 1000),
+                              ("modality", "tool_calling", "chart_top9", "US", 936, 936 / 1000)],
+                             columns=["facet", "facet_value", "basis", "country", "tokens", "share"])
+    assert write_facets_text(data(countries=countries)).rows[0]["others"] == "0.0%"

@@ -68,7 +68,7 @@ def _row(data: FacetsData, facet: str, value: str, label: str) -> dict:
         return {**row, "china": "not loaded"}
     shares = dict(zip(countries["country"], countries["share"]))
     row.update(china=_pct(shares.get("CN", 0.0)) + mark, us=_pct(shares.get("US", 0.0)) + mark,
-               others=_pct(1 - shares.get("CN", 0.0) - shares.get("US", 0.0)) + mark)
+               others=_pct(sum(v for k, v in shares.items() if k not in ("CN", "US"))) + mark)
     if not usage.empty and not pd.isna(usage["share"].iloc[0]):
         share = _pct(float(usage["share"].iloc[0]))
         row["traffic"] = f"{share} of the categorised tokens (estimate)" if estimate else f"{share} of all tokens"
