@@ -660,14 +660,15 @@ def status(
         console.print(coverage)
     _print_snapshot_series(s.snapshots)
 
-    runs = Table(title="last runs (UTC)", title_justify="left", show_edge=False, header_style="bold")
-    for name, justify, no_wrap in [("finished", "left", True), ("flow", "left", True), ("source", "left", False),
+    runs = Table(title="last runs (UTC)", title_justify="left", show_edge=False, header_style="bold", box=None,
+                 padding=(0, 1))
+    for name, justify, no_wrap in [("finished", "left", True), ("flow", "left", True), ("dataset", "left", True),
                                    ("window", "left", False), ("status", "left", True), ("rows", "right", True)]:
         runs.add_column(name, justify=justify, no_wrap=no_wrap, min_width=None if no_wrap else 11)
     for r in s.last_runs:
         window = f"{r.window_start} .. {r.window_end}" if r.window_start else ""  # wraps at the spaces
         colour = "green" if r.status == "success" else "red"
-        runs.add_row(f"{r.finished_at:%m-%d %H:%M}" if r.finished_at else "", r.flow, r.source, window,
+        runs.add_row(f"{r.finished_at:%m-%d %H:%M}" if r.finished_at else "", r.flow, r.dataset or "", window,
                      f"[{colour}]{r.status}[/]", _cell(r.rows_inserted))
     console.print(runs)
     for r in s.last_runs:

@@ -112,7 +112,7 @@ CREATE TABLE IF NOT EXISTS ingest_log (
     restatements     BIGINT,
     status           VARCHAR NOT NULL,   -- 'success' | 'failed'
     error            VARCHAR,
-    dataset          VARCHAR             -- 'rankings-daily' | 'app-rankings'; NULL for rebuilds and older runs
+    dataset          VARCHAR             -- the dataset's name (transforms/datasets/); NULL for rebuilds and older runs
 );
 ALTER TABLE ingest_log ADD COLUMN IF NOT EXISTS dataset VARCHAR;
 

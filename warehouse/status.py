@@ -25,6 +25,7 @@ class RunRow:
     run_id: str
     flow: str
     source: str
+    dataset: str | None
     window_start: dt.date | None
     window_end: dt.date | None
     finished_at: dt.datetime | None
@@ -92,7 +93,8 @@ def status_of(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> W
     status.last_runs = [
         RunRow(*row)
         for row in con.execute(
-            "SELECT run_id, flow, source, window_start, window_end, finished_at, status, rows_inserted, restatements, error "
+            "SELECT run_id, flow, source, dataset, window_start, window_end, finished_at, status, rows_inserted, "
+            "restatements, error "
             "FROM ingest_log ORDER BY coalesce(finished_at, started_at) DESC LIMIT ?",
             [RECENT_RUNS],
         ).fetchall()
