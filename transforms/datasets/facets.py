@@ -11,7 +11,11 @@ lake partition name may hold; `code` maps a facet or value to [a-z0-9-] ('image-
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pyarrow as pa
+
+from transforms.datasets.base import Dataset
 
 EXACT: dict[str, tuple[str, ...]] = {
     "modality": ("text", "image", "image_output", "audio", "tool_calling"),
@@ -89,3 +93,19 @@ def facet_rows(schema: pa.Schema, rankings: pa.Table, facet: str, value: str) ->
         "as_of": rankings["as_of"],
         "raw_file": rankings["raw_file"],
     }, schema=schema)
+
+
+class FacetDataset(Dataset):
+    """A facet dataset's partitions: (date, facet, value), named `<date>_<facet code>_<value code>` (`code`: the
+    values hold '_' and '/')."""
+
+    def partition_name(self, key) -> str:
+        day, facet, value = key
+        return f"{day.isoformat()}_{code(facet)}_{code(value)}"
+
+    def parse_partition(self, name: str):
+        parts = name.split("_")
+        if len(parts) != 3:
+            raise ValueError(f"{name!r} is not a {self.name} partition name")
+        facet = decode_facet(parts[1])
+        return dt.date.fromisoformat(parts[0]), facet, decode_value(facet, parts[2])

@@ -27,8 +27,8 @@ import pyarrow as pa
 
 from transforms.contract import ContractError, normalize_rankings
 from transforms.datasets.app_rankings import FIRST_WEEK, monday
-from transforms.datasets.base import Dataset, FetchPlan, Page, Partition, RangeOutsideData, Request, window_params
-from transforms.datasets.facets import SAMPLED, code, decode_facet, decode_value, facet_of, facet_rows, facet_schema
+from transforms.datasets.base import FetchPlan, Page, Partition, RangeOutsideData, Request, window_params
+from transforms.datasets.facets import FacetDataset, SAMPLED, code, decode_facet, decode_value, facet_of, facet_rows, facet_schema
 from transforms.datasets.rankings_facets import split_by
 from transforms.windows import MAX_WINDOW_DAYS, Window
 
@@ -65,7 +65,7 @@ def _mondays(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(weeks=k) for k in range((last - first).days // 7 + 1)] if first <= last else []
 
 
-class RankingsEstimates(Dataset):
+class RankingsEstimates(FacetDataset):
     def normalize(self, body: bytes, *, raw_file: str, params: dict[str, str]) -> pa.Table:
         """The rankings contract, plus the weekly assumption: every `date` a Monday inside the window."""
         try:
@@ -94,17 +94,6 @@ class RankingsEstimates(Dataset):
                 rows = groups.get(week, page.rows.slice(0, 0))
                 parts.append(Partition((week, facet, value), rows, page.as_of, (page.raw_file,)))
         return parts, []
-
-    def partition_name(self, key) -> str:
-        week, facet, value = key
-        return f"{week.isoformat()}_{code(facet)}_{code(value)}"
-
-    def parse_partition(self, name: str):
-        parts = name.split("_")
-        if len(parts) != 3:
-            raise ValueError(f"{name!r} is not a {self.name} partition name")
-        facet = decode_facet(parts[1])
-        return dt.date.fromisoformat(parts[0]), facet, decode_value(facet, parts[2])
 
     def file_tag(self, params: dict[str, str]) -> str:
         facet, value = facet_of(params, SAMPLED)

@@ -22,8 +22,8 @@ import datetime as dt
 import pyarrow as pa
 
 from transforms.contract import ContractError, normalize_rankings
-from transforms.datasets.base import Dataset, FetchPlan, Page, Partition, Request, plan_range, window_params
-from transforms.datasets.facets import EXACT, code, decode_facet, decode_value, facet_of, facet_rows, facet_schema
+from transforms.datasets.base import FetchPlan, Page, Partition, Request, plan_range, window_params
+from transforms.datasets.facets import FacetDataset, EXACT, code, decode_facet, decode_value, facet_of, facet_rows, facet_schema
 from transforms.windows import MAX_WINDOW_DAYS, Window
 
 __all__ = ["DATASET", "FACET_DAILY_SCHEMA", "RankingsFacets", "request"]
@@ -53,7 +53,7 @@ def split_by(rows: pa.Table, column: str) -> dict[dt.date, pa.Table]:
     return groups
 
 
-class RankingsFacets(Dataset):
+class RankingsFacets(FacetDataset):
     def normalize(self, body: bytes, *, raw_file: str, params: dict[str, str]) -> pa.Table:
         try:
             facet, value = facet_of(params, EXACT)
@@ -78,17 +78,6 @@ class RankingsFacets(Dataset):
                 rows = groups.get(day, page.rows.slice(0, 0))
                 parts.append(Partition((day, facet, value), rows, page.as_of, (page.raw_file,)))
         return parts, []
-
-    def partition_name(self, key) -> str:
-        day, facet, value = key
-        return f"{day.isoformat()}_{code(facet)}_{code(value)}"
-
-    def parse_partition(self, name: str):
-        parts = name.split("_")
-        if len(parts) != 3:
-            raise ValueError(f"{name!r} is not a {self.name} partition name")
-        facet = decode_facet(parts[1])
-        return dt.date.fromisoformat(parts[0]), facet, decode_value(facet, parts[2])
 
     def file_tag(self, params: dict[str, str]) -> str:
         facet, value = facet_of(params, EXACT)
