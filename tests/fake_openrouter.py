@@ -55,6 +55,7 @@ from typing import Callable, Iterable
 from urllib.parse import parse_qsl, urlsplit
 
 from tests import fake_snapshots
+from tests.fake_snapshots import ClientError, parse_int
 
 API_PREFIX = "/api/v1"
 RANKINGS_PATH = f"{API_PREFIX}/datasets/rankings-daily"
@@ -214,13 +215,6 @@ def contract_order(row: dict) -> tuple:
     """Rows sort by date ascending, then tokens descending with `other` last, ties by permaslug."""
     is_other = row["model_permaslug"] == "other"
     return (row["date"], is_other, -int(row["total_tokens"]), row["model_permaslug"])
-
-
-class _ClientError(Exception):
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 class FakeOpenRouter:
@@ -387,33 +381,32 @@ class FakeOpenRouter:
         """The resolved [start, end] of a dataset query (defaults, clamping, 400s shared by both datasets)."""
         end = _parse_date(params, "end_date") or self.last_complete_day
         if end < DATASET_FLOOR:
-            raise _ClientError(400, f"end_date {end} is before the dataset begins ({DATASET_FLOOR})")
+            raise ClientError(f"end_date {end} is before the dataset begins ({DATASET_FLOOR})")
         end = min(end, self.last_complete_day)
         start = _parse_date(params, "start_date") or end - dt.timedelta(days=default_days)
         start = max(start, DATASET_FLOOR)
         if start > end:
-            raise _ClientError(
-                400, f"start_date {start} is after end_date {end} (the last completed day is {self.last_complete_day})"
-            )
+            raise ClientError(
+                f"start_date {start} is after end_date {end} (the last completed day is {self.last_complete_day})")
         if (end - start).days + 1 > MAX_SPAN_DAYS:
-            raise _ClientError(400, f"the window spans {(end - start).days + 1} days; at most {MAX_SPAN_DAYS}")
+            raise ClientError(f"the window spans {(end - start).days + 1} days; at most {MAX_SPAN_DAYS}")
         return start, end
 
     def _app_rankings(self, params: dict[str, str]) -> tuple[dict, dt.date, dt.date]:
-        """The 200 app-rankings payload for a valid query, or `_ClientError(400)`."""
+        """The 200 app-rankings payload for a valid query, or `ClientError` (a 400)."""
         start, end = self._window(params, default_days=29)
         sort = params.get("sort") or "popular"
         if sort not in ("popular", "trending"):
-            raise _ClientError(400, f"sort must be popular or trending, got {sort!r}")
+            raise ClientError(f"sort must be popular or trending, got {sort!r}")
         category, subcategory = params.get("category"), params.get("subcategory")
         if category is not None and category not in CATEGORIES:
-            raise _ClientError(400, f"unknown category {category!r}")
+            raise ClientError(f"unknown category {category!r}")
         if subcategory is not None and subcategory not in PARENT:
-            raise _ClientError(400, f"unknown subcategory {subcategory!r}")
+            raise ClientError(f"unknown subcategory {subcategory!r}")
         if category is not None and subcategory is not None and PARENT[subcategory] != category:
-            raise _ClientError(400, f"subcategory {subcategory!r} is not in category {category!r}")
-        limit = _parse_int(params, "limit", 50, 1, 100)
-        offset = _parse_int(params, "offset", 0, 0, 100)
+            raise ClientError(f"subcategory {subcategory!r} is not in category {category!r}")
+        limit = parse_int(params, "limit", 50, 1, 100)
+        offset = parse_int(params, "offset", 0, 0, 100)
         span = (end - start).days + 1
         with self._lock:
             totals = self._app_totals(start, end)
@@ -446,7 +439,7 @@ class FakeOpenRouter:
         return {app: tuple(entry) for app, entry in totals.items()}
 
     def _rankings(self, params: dict[str, str]) -> tuple[dict, dt.date, dt.date]:
-        """The 200 payload for a valid query, or `_ClientError(400)` per the contract."""
+        """The 200 payload for a valid query, or `ClientError` (a 400) per the contract."""
         start, end = self._window(params, default_days=30)
         first, last = start.isoformat(), end.isoformat()
         filters, period = _filters(params)
@@ -462,19 +455,19 @@ class FakeOpenRouter:
 
 
 def _filters(params: dict[str, str]) -> tuple[tuple, str]:
-    """(the sorted (filter, value) pairs, period) of a rankings-daily query, or `_ClientError(400)` per §1."""
+    """(the sorted (filter, value) pairs, period) of a rankings-daily query, or `ClientError` (a 400) per §1."""
     period = params.get("period") or "day"
     if period not in PERIODS:
-        raise _ClientError(400, f"period must be one of {', '.join(PERIODS)}, got {period!r}")
+        raise ClientError(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
     given = {name: params[name] for name in FILTERS if params.get(name)}
     for name, value in given.items():
         if value not in FILTERS[name]:
-            raise _ClientError(400, f"unknown {name} {value!r}")
+            raise ClientError(f"unknown {name} {value!r}")
     sampled = [name for name in given if name in SAMPLED_FILTERS]
     if sampled and len(given) > 1:
-        raise _ClientError(400, f"{sampled[0]} cannot be combined with another filter")
+        raise ClientError(f"{sampled[0]} cannot be combined with another filter")
     if sampled and period == "day":
-        raise _ClientError(400, f"{sampled[0]} has weekly estimates only: period=day is not available")
+        raise ClientError(f"{sampled[0]} has weekly estimates only: period=day is not available")
     return tuple(sorted(given.items())), period
 
 
@@ -513,20 +506,7 @@ def _parse_date(params: dict[str, str], name: str) -> dt.date | None:
             raise ValueError
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise _ClientError(400, f"{name} must be YYYY-MM-DD, got {value!r}") from None
-
-
-def _parse_int(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:
-    value = params.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise _ClientError(400, f"{name} must be an integer, got {value!r}") from None
-    if not low <= number <= high:
-        raise _ClientError(400, f"{name} must be between {low} and {high}, got {number}")
-    return number
+        raise ClientError(f"{name} must be YYYY-MM-DD, got {value!r}") from None
 
 
 def _mutate(fault: str, opts: dict, payload: dict, start: dt.date, end: dt.date, auth: str) -> tuple[bytes, str]:
@@ -668,9 +648,7 @@ class _Handler(BaseHTTPRequestHandler):
                     payload, start, end = fake.snapshots.payload(endpoint, params), fake.today, fake.today
             else:
                 payload, start, end = (fake._rankings if endpoint == "rankings-daily" else fake._app_rankings)(params)
-        except _ClientError as error:
-            return self._send_error(error.code, error.message)
-        except fake_snapshots.ClientError as error:
+        except ClientError as error:
             return self._send_error(400, error.message)
         body_fault = fake._take_fault(endpoint, BODY_FAULTS | APP_BODY_FAULTS | FACET_BODY_FAULTS | fake_snapshots.BODY_FAULTS)
         if body_fault is None:

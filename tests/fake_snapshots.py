@@ -44,6 +44,8 @@ BODY_FAULTS = {"cost_string", "turn_range_unknown", "share_out_of_range", "no_ci
 
 
 class ClientError(Exception):
+    """A query the contract refuses: the fake answers 400 with `message` (every endpoint of the fake)."""
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
@@ -137,8 +139,8 @@ class SnapshotState:
         turn_range = params.get("turn_range")
         if turn_range is not None and turn_range not in TURN_RANGES:
             raise ClientError(f"turn_range must be one of {', '.join(TURN_RANGES)}, got {turn_range!r}")
-        limit = _int(params, "limit", 100, 1, 500)
-        offset = _int(params, "offset", 0, 0, 5000)
+        limit = parse_int(params, "limit", 100, 1, 500)
+        offset = parse_int(params, "offset", 0, 0, 5000)
         if self._refresh is not None:
             if self._refresh[0] <= 0:
                 self.session_cost, self._refresh = self._refresh[1], None
@@ -156,7 +158,7 @@ class SnapshotState:
             raise ClientError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
         if task_type is not None and task_type not in TASK_TYPES:
             raise ClientError(f"task_type must be one of {', '.join(TASK_TYPES)}, got {task_type!r}")
-        max_results = _int(params, "max_results", 1000, 1, 1000)
+        max_results = parse_int(params, "max_results", 1000, 1, 1000)
         items = [dict(i) for i in self.benchmarks if source in (None, i["source"])]
         for name in ("benchmark_type", "arena", "category"):
             if params.get(name):
@@ -190,7 +192,7 @@ def mutate(fault: str, payload: dict) -> None:
             item.pop("citation", None)
 
 
-def _int(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+def parse_int(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:
     value = params.get(name)
     if value is None or value == "":
         return default
