@@ -62,6 +62,17 @@ def snapshot(path, *, exclude=("ingest_log", "lake_partitions"), blank_raw_files
         con.close()
 
 
+def warehouse_rows(sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of `sql` on the current home's warehouse ($TOKENRANK_HOME), opened read-only."""
+    from warehouse.paths import Home
+
+    con = duckdb.connect(str(Home.from_env().warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
 class FakeTime:
     """A clock that only moves when slept on (monotonic seconds from `start`); records every sleep."""
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from flows import pipeline
 from flows.cli import app
 from tests.fake_openrouter import synthetic_apps
-from warehouse.paths import Home
+from tests.helpers import warehouse_rows as fact
 
 D = dt.date
 EIGHT_WEEKS = (D(2026, 4, 27), D(2026, 6, 21))  # the fake's last complete day is Sunday 2026-06-21
@@ -30,14 +29,6 @@ def apps_fake(fake_openrouter):
 
 def backfill(span, **params) -> dict:
     return pipeline.backfill(*span, dataset=APPS, **params).summary()
-
-
-def fact(sql: str, params: list | None = None):
-    con = duckdb.connect(str(Home.from_env().warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def test_an_8_week_backfill_makes_exactly_the_planned_requests_and_its_rerun_none(apps_fake):

@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from flows import pipeline
 from flows.cli import app
 from tests import fake_snapshots
+from tests.helpers import warehouse_rows as fact
 from transforms.contract import ContractError
 from warehouse.paths import Home
 from warehouse.raw_archive import RawArchive
@@ -22,14 +22,6 @@ from warehouse.session import rebuild_home
 
 MONDAY = dt.date(2026, 6, 22)  # the fake's today
 SUNDAY = dt.date(2026, 6, 21)
-
-
-def fact(sql: str, params: list | None = None):
-    con = duckdb.connect(str(Home.from_env().warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def paths(fake) -> list[tuple[str, dict]]:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from flows import pipeline
 from flows.cli import app
 from tests.fake_openrouter import EXACT_FILTERS, SAMPLED_FILTERS, synthetic_facet_rows
+from tests.helpers import warehouse_rows as fact
 from warehouse.paths import Home
 from warehouse.raw_archive import MANIFEST_SUFFIX
 from warehouse.session import rebuild_home
@@ -31,14 +31,6 @@ def facet_fake(fake_openrouter):
             for value in values:
                 fake_openrouter.set_facet_rows({facet: value}, synthetic_facet_rows(D(2026, 4, 13), 70, value))
     return fake_openrouter
-
-
-def fact(sql: str, params: list | None = None):
-    con = duckdb.connect(str(Home.from_env().warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def filtered(fake):
