@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import functools
 import re
 from collections import Counter
 from typing import Any
 
-import pyarrow as pa
-
+from transforms.arrow import pa
 from transforms.slugs import OTHER, split_permaslug
 
 INT64_MAX = 2**63 - 1
@@ -28,30 +28,34 @@ CONTRACT_VERSION = "v1"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TOKENS = re.compile(r"[0-9]+")
 
-RANKINGS_SCHEMA = pa.schema(
-    [
-        pa.field("date", pa.date32(), nullable=False),
-        pa.field("model_permaslug", pa.string(), nullable=False),
-        pa.field("author", pa.string()),
-        pa.field("model_slug", pa.string()),
-        pa.field("variant", pa.string()),
-        pa.field("total_tokens", pa.int64(), nullable=False),
-        pa.field("is_other", pa.bool_(), nullable=False),
-        pa.field("as_of", pa.timestamp("us"), nullable=False),
-        pa.field("raw_file", pa.string(), nullable=False),
-    ]
-)
+@functools.cache
+def rankings_schema() -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field("date", pa.date32(), nullable=False),
+            pa.field("model_permaslug", pa.string(), nullable=False),
+            pa.field("author", pa.string()),
+            pa.field("model_slug", pa.string()),
+            pa.field("variant", pa.string()),
+            pa.field("total_tokens", pa.int64(), nullable=False),
+            pa.field("is_other", pa.bool_(), nullable=False),
+            pa.field("as_of", pa.timestamp("us"), nullable=False),
+            pa.field("raw_file", pa.string(), nullable=False),
+        ]
+    )
 """Grain: one row per (date, model_permaslug). Tokens are prompt + completion for that UTC day; as_of is UTC."""
 
-CATALOGUE_SCHEMA = pa.schema(
-    [
-        pa.field("id", pa.string(), nullable=False),
-        pa.field("canonical_slug", pa.string()),
-        pa.field("name", pa.string()),
-        pa.field("created", pa.timestamp("s")),
-        pa.field("raw_file", pa.string(), nullable=False),
-    ]
-)
+@functools.cache
+def catalogue_schema() -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field("id", pa.string(), nullable=False),
+            pa.field("canonical_slug", pa.string()),
+            pa.field("name", pa.string()),
+            pa.field("created", pa.timestamp("s")),
+            pa.field("raw_file", pa.string(), nullable=False),
+        ]
+    )
 
 
 class ContractError(ValueError):
@@ -135,7 +139,7 @@ def check_keys(obj: Any, expected: frozenset[str], what: str) -> None:
 def normalize_rankings(
     body: bytes, *, raw_file: str, window_start: dt.date | None = None, window_end: dt.date | None = None
 ) -> pa.Table:
-    """Validate one rankings-daily body and return it as a `RANKINGS_SCHEMA` table.
+    """Validate one rankings-daily body and return it as a `rankings_schema()` table.
 
     Dates must fall inside the requested window (when given) and inside the echoed meta window.
     Per date: at most 51 rows, no duplicate permaslug, at most one `other` row, and an `other` row
@@ -173,7 +177,7 @@ def _normalize_payload(
     if not isinstance(rows, list):
         raise ContractError(f"data is {type(rows).__name__}, expected a list")
 
-    columns: dict[str, list] = {name: [] for name in RANKINGS_SCHEMA.names}
+    columns: dict[str, list] = {name: [] for name in rankings_schema().names}
     seen: set[tuple[dt.date, str]] = set()
     per_day: Counter[dt.date] = Counter()
     others: Counter[dt.date] = Counter()
@@ -216,15 +220,15 @@ def _normalize_payload(
             raise ContractError(f"{day} has {count} rows but no 'other' row")
     columns["as_of"] = [as_of] * len(rows)
     columns["raw_file"] = [raw_file] * len(rows)
-    return pa.table(columns, schema=RANKINGS_SCHEMA)
+    return pa.table(columns, schema=rankings_schema())
 
 
 def normalize_catalogue(body: bytes, *, raw_file: str) -> pa.Table:
-    """Validate a /models body into `CATALOGUE_SCHEMA`. Extra model fields are fine: only names are used."""
+    """Validate a /models body into `catalogue_schema()`. Extra model fields are fine: only names are used."""
     payload = parse_json(body, raw_file)
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
         raise ContractError(f"{raw_file}: a models response must be an object with a 'data' list")
-    columns: dict[str, list] = {name: [] for name in CATALOGUE_SCHEMA.names}
+    columns: dict[str, list] = {name: [] for name in catalogue_schema().names}
     seen: set[str] = set()
     for index, model in enumerate(payload["data"]):
         if not isinstance(model, dict) or not isinstance(model.get("id"), str) or not model["id"]:
@@ -242,4 +246,4 @@ def normalize_catalogue(body: bytes, *, raw_file: str) -> pa.Table:
             else None
         )
         columns["raw_file"].append(raw_file)
-    return pa.table(columns, schema=CATALOGUE_SCHEMA)
+    return pa.table(columns, schema=catalogue_schema())

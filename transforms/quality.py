@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-import pyarrow as pa
-
+from transforms.arrow import pa
 from transforms.windows import Window
 
 FULL_DAY_ROWS = 51

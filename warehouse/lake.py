@@ -22,9 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Hashable
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
+from transforms.arrow import pa, pq
 from transforms.datasets import DATASETS, Dataset
 from transforms.datasets.base import Partition
 from transforms.responses import RANKINGS_ENDPOINT

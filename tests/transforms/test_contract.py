@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from tests.helpers import day_rows, payload
-from transforms.contract import RANKINGS_SCHEMA, ContractError, normalize_catalogue, normalize_rankings
+from transforms.contract import rankings_schema, ContractError, normalize_catalogue, normalize_rankings
 
 D1, D2 = dt.date(2026, 3, 30), dt.date(2026, 3, 31)
 
@@ -28,7 +28,7 @@ def parse(body: dict | bytes, start=D1, end=D2) -> pa.Table:
 
 def test_good_body_becomes_typed_table():
     table = parse(good())
-    assert table.schema == RANKINGS_SCHEMA
+    assert table.schema == rankings_schema()
     assert table.num_rows == 6
     first = table.slice(0, 1).to_pylist()[0]
     assert first == {

@@ -23,10 +23,10 @@ again whole. Warehouse: `fact_app_rankings`, delete-insert by slice; token, requ
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
-import pyarrow as pa
-
+from transforms.arrow import pa
 from transforms.contract import (
     INT64_MAX,
     ContractError,
@@ -60,22 +60,24 @@ FIRST_WEEK = DATASET_FLOOR + dt.timedelta(days=(7 - DATASET_FLOOR.weekday()) % 7
 
 ROW_KEYS = frozenset({"rank", "app_id", "app_name", "total_tokens", "total_requests"})
 
-APP_RANKINGS_SCHEMA = pa.schema(
-    [
-        pa.field("week_start", pa.date32(), nullable=False),
-        pa.field("week_end", pa.date32(), nullable=False),
-        pa.field("sort", pa.string(), nullable=False),
-        pa.field("category", pa.string(), nullable=False),
-        pa.field("subcategory", pa.string(), nullable=False),
-        pa.field("rank", pa.int32(), nullable=False),
-        pa.field("app_id", pa.int64(), nullable=False),
-        pa.field("app_name", pa.string(), nullable=False),
-        pa.field("total_tokens", pa.int64(), nullable=False),
-        pa.field("total_requests", pa.int64(), nullable=False),
-        pa.field("as_of", pa.timestamp("us"), nullable=False),
-        pa.field("raw_file", pa.string(), nullable=False),
-    ]
-)
+@functools.cache
+def app_rankings_schema() -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field("week_start", pa.date32(), nullable=False),
+            pa.field("week_end", pa.date32(), nullable=False),
+            pa.field("sort", pa.string(), nullable=False),
+            pa.field("category", pa.string(), nullable=False),
+            pa.field("subcategory", pa.string(), nullable=False),
+            pa.field("rank", pa.int32(), nullable=False),
+            pa.field("app_id", pa.int64(), nullable=False),
+            pa.field("app_name", pa.string(), nullable=False),
+            pa.field("total_tokens", pa.int64(), nullable=False),
+            pa.field("total_requests", pa.int64(), nullable=False),
+            pa.field("as_of", pa.timestamp("us"), nullable=False),
+            pa.field("raw_file", pa.string(), nullable=False),
+        ]
+    )
 """Grain: one row per (week_start, sort, category, subcategory, app_id). Tokens and requests are for the whole
 Monday–Sunday week (UTC); rank is absolute (1 = first) within the list; as_of is UTC."""
 
@@ -135,7 +137,7 @@ def slice_requests(week: Window, sort: str, category: str, subcategory: str) -> 
 
 
 def normalize_app_rankings(body: bytes, *, raw_file: str, params: dict[str, str]) -> pa.Table:
-    """Validate one app-rankings body answering `params` and return it as an `APP_RANKINGS_SCHEMA` table.
+    """Validate one app-rankings body answering `params` and return it as an `app_rankings_schema()` table.
 
     Checks: exactly `data` + `meta` (`as_of`, `start_date`, `end_date`, `version` = 'v1'); the echoed window
     equals the request's, a Monday–Sunday week; a row is exactly `rank`, `app_id`, `app_name`, `total_tokens`
@@ -182,7 +184,7 @@ def _normalize(payload: Any, raw_file: str, params: dict[str, str]) -> pa.Table:
         raise ContractError(f"data is {type(rows).__name__}, expected a list")
     if len(rows) > limit:
         raise ContractError(f"{len(rows)} rows for limit {limit}")
-    columns: dict[str, list] = {name: [] for name in APP_RANKINGS_SCHEMA.names}
+    columns: dict[str, list] = {name: [] for name in app_rankings_schema().names}
     seen: dict[int, int] = {}
     previous_tokens = None
     for index, row in enumerate(rows):
@@ -216,7 +218,7 @@ def _normalize(payload: Any, raw_file: str, params: dict[str, str]) -> pa.Table:
     n = len(rows)
     columns.update(week_start=[window.start] * n, week_end=[window.end] * n, sort=[sort] * n,
                    category=[category] * n, subcategory=[subcategory] * n, as_of=[as_of] * n, raw_file=[raw_file] * n)
-    return pa.table(columns, schema=APP_RANKINGS_SCHEMA)
+    return pa.table(columns, schema=app_rankings_schema())
 
 
 # --- the dataset -----------------------------------------------------------------------------------------------
@@ -359,7 +361,7 @@ DATASET = AppRankings(
     name=APPS_ENDPOINT,
     path="datasets/app-rankings",
     params=("start_date", "end_date", "sort", "category", "subcategory", "limit", "offset"),
-    schema=APP_RANKINGS_SCHEMA,
+    arrow_schema=app_rankings_schema,
     lake_table="app_rankings",
     table="fact_app_rankings",
     key=("week_start", "sort", "category", "subcategory", "app_id"),

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Hashable
+from typing import Callable, Hashable
 
-import pyarrow as pa
-
+from transforms.arrow import pa
 from transforms.date_ranges import contiguous_ranges, missing_dates
 from transforms.windows import DATASET_FLOOR, MAX_WINDOW_DAYS, Window, split_windows
 
@@ -101,8 +100,8 @@ class Dataset:
     """One dataset of the Data API, declared once; a module subclasses it for the behaviour and makes one instance.
 
     Data: `name` (the endpoint name, used in raw/ and the run log), `path` (under the API base URL), `params`
-    (the query parameters it takes), `schema` (the contract's Arrow output, the lake's and the warehouse
-    table's columns), `lake_table` (the folder under lake/), `table` and `key` (the warehouse table and its
+    (the query parameters it takes), `arrow_schema` (builds `schema`, on first use: the contract's Arrow output,
+    the lake's and the warehouse table's columns), `lake_table` (the folder under lake/), `table` and `key` (the warehouse table and its
     primary key), `partition_by` (the columns that identify a partition: the unit of delete-insert), `item`
     (the column that identifies a row inside a partition), `sort_by` (row order inside a partition file),
     `compared` ((column, short name) pairs whose change between snapshots is a restatement, recorded in
@@ -115,7 +114,7 @@ class Dataset:
     name: str
     path: str
     params: tuple[str, ...]
-    schema: pa.Schema = field(repr=False)
+    arrow_schema: Callable[[], pa.Schema] = field(repr=False)
     lake_table: str
     table: str
     key: tuple[str, ...]
@@ -128,6 +127,11 @@ class Dataset:
     licensed: bool
     uses_catalogue: bool = False
     snapshot: bool = False
+
+    @property
+    def schema(self) -> pa.Schema:
+        """The Arrow schema `arrow_schema` builds (on first use: `transforms.arrow`)."""
+        return self.arrow_schema()
 
     def cite(self, as_of: str) -> str:
         return self.citation.format(as_of=as_of)

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+import functools
 from typing import Any
 
-import pyarrow as pa
-
+from transforms.arrow import pa
 from transforms.contract import CONTRACT_VERSION, ContractError, check_keys, parse_json, parse_timestamp
 from transforms.datasets.base import Page, Partition, Request
 from transforms.datasets.snapshot import SnapshotDataset, snapshot_request, text
@@ -33,20 +33,22 @@ BENCHMARK_FIELDS = ("benchmark_type", "arena", "benchmark")
 SCORE_FIELDS = ("score", "accuracy", "elo", "rating")
 META_REQUIRED = frozenset({"as_of", "version", "citation", "model_count"})
 
-BENCHMARK_SCHEMA = pa.schema(
-    [
-        pa.field("snapshot_date", pa.date32(), nullable=False),
-        pa.field("source", pa.string(), nullable=False),
-        pa.field("item_key", pa.string(), nullable=False),
-        pa.field("model", pa.string(), nullable=False),
-        pa.field("benchmark", pa.string()),
-        pa.field("score", pa.float64()),
-        pa.field("citation", pa.string(), nullable=False),
-        pa.field("item_json", pa.string(), nullable=False),
-        pa.field("as_of", pa.timestamp("us"), nullable=False),
-        pa.field("raw_file", pa.string(), nullable=False),
-    ]
-)
+@functools.cache
+def benchmark_schema() -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field("snapshot_date", pa.date32(), nullable=False),
+            pa.field("source", pa.string(), nullable=False),
+            pa.field("item_key", pa.string(), nullable=False),
+            pa.field("model", pa.string(), nullable=False),
+            pa.field("benchmark", pa.string()),
+            pa.field("score", pa.float64()),
+            pa.field("citation", pa.string(), nullable=False),
+            pa.field("item_json", pa.string(), nullable=False),
+            pa.field("as_of", pa.timestamp("us"), nullable=False),
+            pa.field("raw_file", pa.string(), nullable=False),
+        ]
+    )
 """Grain: one row per (snapshot_date, source, item_key). `score` is on the source's own scale; `item_json` holds
 the item's other fields (sorted keys)."""
 
@@ -62,7 +64,7 @@ def _first(item: dict, fields: tuple[str, ...], number: bool) -> tuple[str | Non
 
 
 def normalize_benchmarks(body: bytes, *, raw_file: str, params: dict[str, str]) -> pa.Table:
-    """Validate one benchmarks body and return it as a `BENCHMARK_SCHEMA` table.
+    """Validate one benchmarks body and return it as a `benchmark_schema()` table.
 
     Checks: exactly `data` + `meta`; `meta` has `as_of`, `version` ('v1'), `citation` (a string or null),
     `model_count` (other meta fields are allowed); every item is an object with `source` (the requested one,
@@ -109,7 +111,7 @@ def _normalize(payload: Any, raw_file: str, params: dict[str, str]) -> pa.Table:
         rows.append(dict(snapshot_date=as_of.date(), source=source, item_key=f"{model}|{benchmark or ''}|{n}",
                          model=model, benchmark=benchmark, score=score, citation=citation,
                          item_json=json.dumps(rest, sort_keys=True), as_of=as_of, raw_file=raw_file))
-    return pa.Table.from_pylist(rows, schema=BENCHMARK_SCHEMA)
+    return pa.Table.from_pylist(rows, schema=benchmark_schema())
 
 
 class Benchmarks(SnapshotDataset):
@@ -141,7 +143,7 @@ DATASET = Benchmarks(
     name=ENDPOINT,
     path="benchmarks",
     params=("source", "task_type", "benchmark_type", "arena", "category", "max_results"),
-    schema=BENCHMARK_SCHEMA,
+    arrow_schema=benchmark_schema,
     lake_table="benchmarks",
     table="fact_benchmarks",
     key=("snapshot_date", "source", "item_key"),

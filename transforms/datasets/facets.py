@@ -12,9 +12,9 @@ lake partition name may hold; `code` maps a facet or value to [a-z0-9-] ('image-
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-import pyarrow as pa
-
+from transforms.arrow import pa
 from transforms.datasets.base import Dataset
 
 EXACT: dict[str, tuple[str, ...]] = {
@@ -64,6 +64,7 @@ def facet_of(params: dict[str, str], facets: dict[str, tuple[str, ...]]) -> tupl
     return given[0]
 
 
+@functools.cache
 def facet_schema(first: str) -> pa.Schema:
     """The rows of a facet table: `first` (the date column), facet, facet_value, model_permaslug, tokens, as_of,
     raw_file. `model_permaslug` 'other' is the row summing everything outside the top 50."""
@@ -81,7 +82,7 @@ def facet_schema(first: str) -> pa.Schema:
 
 
 def facet_rows(schema: pa.Schema, rankings: pa.Table, facet: str, value: str) -> pa.Table:
-    """Validated rankings rows (`RANKINGS_SCHEMA`) as a facet table of `schema` (its first column takes `date`),
+    """Validated rankings rows (`rankings_schema()`) as a facet table of `schema` (its first column takes `date`),
     tagged with the facet."""
     n = rankings.num_rows
     return pa.table({

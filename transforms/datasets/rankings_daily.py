@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from transforms.contract import RANKINGS_SCHEMA, normalize_rankings
+from transforms.arrow import pa, pc
+from transforms.contract import rankings_schema, normalize_rankings
 from transforms.datasets.base import Dataset, FetchPlan, Page, Partition, Request, plan_range, window_params
 from transforms.quality import FULL_DAY_ROWS, day_quality
 from transforms.responses import RANKINGS_ENDPOINT
@@ -60,7 +58,7 @@ DATASET = RankingsDaily(
     name=RANKINGS_ENDPOINT,
     path="datasets/rankings-daily",
     params=("start_date", "end_date"),
-    schema=RANKINGS_SCHEMA,
+    arrow_schema=rankings_schema,
     lake_table="rankings_daily",
     table="fact_model_daily",
     key=("date", "model_permaslug"),

@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pyarrow as pa
-
+from transforms.arrow import pa
 from transforms.contract import ContractError, normalize_rankings
 from transforms.datasets.app_rankings import FIRST_WEEK, monday
 from transforms.datasets.base import FetchPlan, Page, Partition, RangeOutsideData, Request, window_params
@@ -32,14 +31,15 @@ from transforms.datasets.facets import FacetDataset, SAMPLED, code, decode_facet
 from transforms.datasets.rankings_facets import split_by
 from transforms.windows import MAX_WINDOW_DAYS, Window
 
-__all__ = ["DATASET", "WEEKLY_ESTIMATE_SCHEMA", "RankingsEstimates", "request"]
+__all__ = ["DATASET", "weekly_estimate_schema", "RankingsEstimates", "request"]
 
 ENDPOINT = "rankings-weekly-estimates"
 PERIOD = "week"
 MAX_WEEKS = MAX_WINDOW_DAYS // 7
 """52 whole weeks (364 days) fit in one request."""
 
-WEEKLY_ESTIMATE_SCHEMA = facet_schema("week_start")
+def weekly_estimate_schema() -> pa.Schema:
+    return facet_schema("week_start")
 """Grain: one row per (week_start, facet, facet_value, model_permaslug). total_tokens is OpenRouter's weekly
 ESTIMATE for the Monday–Sunday week starting week_start (sampled data; never an exact count); 'other' sums the
 models outside the bucket's top 50; as_of is UTC."""
@@ -162,7 +162,7 @@ DATASET = RankingsEstimates(
     name=ENDPOINT,
     path="datasets/rankings-daily",
     params=("start_date", "end_date", *SAMPLED, "period"),
-    schema=WEEKLY_ESTIMATE_SCHEMA,
+    arrow_schema=weekly_estimate_schema,
     lake_table="rankings_weekly_estimate",
     table="fact_model_weekly_estimate",
     key=("week_start", "facet", "facet_value", "model_permaslug"),

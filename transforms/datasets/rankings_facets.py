@@ -19,18 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pyarrow as pa
-
+from transforms.arrow import pa
 from transforms.contract import ContractError, normalize_rankings
 from transforms.datasets.base import FetchPlan, Page, Partition, Request, plan_range, window_params
 from transforms.datasets.facets import FacetDataset, EXACT, code, decode_facet, decode_value, facet_of, facet_rows, facet_schema
 from transforms.windows import MAX_WINDOW_DAYS, Window
 
-__all__ = ["DATASET", "FACET_DAILY_SCHEMA", "RankingsFacets", "request"]
+__all__ = ["DATASET", "facet_daily_schema", "RankingsFacets", "request"]
 
 ENDPOINT = "rankings-daily-facets"
 
-FACET_DAILY_SCHEMA = facet_schema("date")
+def facet_daily_schema() -> pa.Schema:
+    return facet_schema("date")
 """Grain: one row per (date, facet, facet_value, model_permaslug); exact tokens (prompt + completion) of that UTC
 day within the facet value's traffic; 'other' sums the models outside that day's top 50; as_of is UTC."""
 
@@ -111,7 +111,7 @@ DATASET = RankingsFacets(
     name=ENDPOINT,
     path="datasets/rankings-daily",
     params=("start_date", "end_date", *EXACT),
-    schema=FACET_DAILY_SCHEMA,
+    arrow_schema=facet_daily_schema,
     lake_table="rankings_daily_facet",
     table="fact_model_daily_facet",
     key=("date", "facet", "facet_value", "model_permaslug"),

@@ -14,11 +14,11 @@ null (none published) stores nothing and the run says so. Pages of one capture w
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import Any
 
-import pyarrow as pa
-
+from transforms.arrow import pa
 from transforms.contract import CONTRACT_VERSION, ContractError, check_keys, parse_date, parse_json, parse_timestamp
 from transforms.datasets.base import Page, Partition, Request
 from transforms.datasets.snapshot import SnapshotDataset, non_negative, snapshot_request, text
@@ -33,19 +33,21 @@ TOP_KEYS = frozenset({"data", "meta"})
 META_KEYS = frozenset({"as_of", "version", "window_days", "window_end_date"})
 ROW_KEYS = frozenset({"app_slug", "app_name", "turn_range", "model_permaslug", "median_session_cost_usd"})
 
-SESSION_COST_SCHEMA = pa.schema(
-    [
-        pa.field("window_end_date", pa.date32(), nullable=False),
-        pa.field("window_days", pa.int32(), nullable=False),
-        pa.field("app_slug", pa.string(), nullable=False),
-        pa.field("app_name", pa.string(), nullable=False),
-        pa.field("turn_range", pa.string(), nullable=False),
-        pa.field("model_permaslug", pa.string(), nullable=False),
-        pa.field("median_session_cost_usd", pa.float64(), nullable=False),
-        pa.field("as_of", pa.timestamp("us"), nullable=False),
-        pa.field("raw_file", pa.string(), nullable=False),
-    ]
-)
+@functools.cache
+def session_cost_schema() -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field("window_end_date", pa.date32(), nullable=False),
+            pa.field("window_days", pa.int32(), nullable=False),
+            pa.field("app_slug", pa.string(), nullable=False),
+            pa.field("app_name", pa.string(), nullable=False),
+            pa.field("turn_range", pa.string(), nullable=False),
+            pa.field("model_permaslug", pa.string(), nullable=False),
+            pa.field("median_session_cost_usd", pa.float64(), nullable=False),
+            pa.field("as_of", pa.timestamp("us"), nullable=False),
+            pa.field("raw_file", pa.string(), nullable=False),
+        ]
+    )
 """Grain: one row per (window_end_date, app_slug, turn_range, model_permaslug). The cost is the median USD of one
 session over the `window_days` days ending `window_end_date` (UTC); as_of is UTC."""
 
@@ -56,7 +58,7 @@ def page_request(offset: int = 0) -> Request:
 
 
 def normalize_session_cost(body: bytes, *, raw_file: str, params: dict[str, str]) -> pa.Table:
-    """Validate one session-cost page and return it as a `SESSION_COST_SCHEMA` table.
+    """Validate one session-cost page and return it as a `session_cost_schema()` table.
 
     Checks: exactly `data` + `meta` (`as_of`, `version` = 'v1', `window_days`, `window_end_date`, the last two
     both null or both set); a row is exactly `app_slug`, `app_name`, `turn_range` (one of `TURN_RANGES`),
@@ -89,11 +91,11 @@ def _normalize(payload: Any, raw_file: str, params: dict[str, str]) -> pa.Table:
     if end is None:
         if rows:
             raise ContractError(f"{len(rows)} rows but no window_end_date")
-        return SESSION_COST_SCHEMA.empty_table()
+        return session_cost_schema().empty_table()
     end = parse_date(end, "meta.window_end_date")
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
         raise ContractError(f"meta.window_days {days!r} is not a positive integer")
-    columns: dict[str, list] = {name: [] for name in SESSION_COST_SCHEMA.names}
+    columns: dict[str, list] = {name: [] for name in session_cost_schema().names}
     seen: set[tuple[str, str, str]] = set()
     for index, row in enumerate(rows):
         where = f"row {index}"
@@ -114,7 +116,7 @@ def _normalize(payload: Any, raw_file: str, params: dict[str, str]) -> pa.Table:
                                                                f"{where} median_session_cost_usd"))
     n = len(rows)
     columns.update(window_end_date=[end] * n, window_days=[days] * n, as_of=[as_of] * n, raw_file=[raw_file] * n)
-    return pa.table(columns, schema=SESSION_COST_SCHEMA)
+    return pa.table(columns, schema=session_cost_schema())
 
 
 def _offset(page: Page) -> int:
@@ -207,7 +209,7 @@ DATASET = SessionCost(
     name=ENDPOINT,
     path="datasets/session-cost",
     params=("app_slug", "model", "turn_range", "limit", "offset"),
-    schema=SESSION_COST_SCHEMA,
+    arrow_schema=session_cost_schema,
     lake_table="session_cost",
     table="fact_session_cost",
     key=("window_end_date", "app_slug", "turn_range", "model_permaslug"),

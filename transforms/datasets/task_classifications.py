@@ -14,10 +14,10 @@ a changed share for the same day is a restatement (`task_restatements`). `as_of`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
-import pyarrow as pa
-
+from transforms.arrow import pa
 from transforms.contract import ContractError, check_keys, parse_date, parse_json
 from transforms.datasets.base import Page, Partition, Request
 from transforms.datasets.snapshot import SnapshotDataset, share, snapshot_request, text
@@ -33,31 +33,33 @@ TAG_KEYS = frozenset({"tag", "display_name", "macro_category", "usage_share", "t
 MODEL_KEYS = frozenset({"id", "tag_usage_share", "tag_token_share"})
 MACRO_KEYS = frozenset({"key", "label", "usage_share", "token_share"})
 
-TASK_SCHEMA = pa.schema(
-    [
-        pa.field("snapshot_date", pa.date32(), nullable=False),
-        pa.field("window_days", pa.int32(), nullable=False),
-        pa.field("level", pa.string(), nullable=False),
-        pa.field("macro_category", pa.string(), nullable=False),
-        pa.field("tag", pa.string()),
-        pa.field("model_id", pa.string()),
-        pa.field("display_name", pa.string()),
-        pa.field("position", pa.int32(), nullable=False),
-        pa.field("usage_share", pa.float64(), nullable=False),
-        pa.field("token_share", pa.float64(), nullable=False),
-        pa.field("category_usage_share", pa.float64()),
-        pa.field("category_token_share", pa.float64()),
-        pa.field("as_of", pa.timestamp("us"), nullable=False),
-        pa.field("raw_file", pa.string(), nullable=False),
-    ]
-)
+@functools.cache
+def task_schema() -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field("snapshot_date", pa.date32(), nullable=False),
+            pa.field("window_days", pa.int32(), nullable=False),
+            pa.field("level", pa.string(), nullable=False),
+            pa.field("macro_category", pa.string(), nullable=False),
+            pa.field("tag", pa.string()),
+            pa.field("model_id", pa.string()),
+            pa.field("display_name", pa.string()),
+            pa.field("position", pa.int32(), nullable=False),
+            pa.field("usage_share", pa.float64(), nullable=False),
+            pa.field("token_share", pa.float64(), nullable=False),
+            pa.field("category_usage_share", pa.float64()),
+            pa.field("category_token_share", pa.float64()),
+            pa.field("as_of", pa.timestamp("us"), nullable=False),
+            pa.field("raw_file", pa.string(), nullable=False),
+        ]
+    )
 """Shares (0..1) of the classified requests (`usage_share`) and tokens (`token_share`) over the 7 days ending
 `snapshot_date`: of all of them for 'macro' and 'tag' rows (`category_*`: of the tag's macro category), of the
 tag's for 'model' rows. `position` is the order as published (tags by usage share, models within their tag)."""
 
 
 def normalize_task_classifications(body: bytes, *, raw_file: str, params: dict[str, str]) -> pa.Table:
-    """Validate one task-classifications body and return it as a `TASK_SCHEMA` table.
+    """Validate one task-classifications body and return it as a `task_schema()` table.
 
     Checks: exactly `data`; `data` exactly `window_days` (7), `as_of` (a date), `classifications`,
     `macro_categories`; every share a number in 0..1; a tag's `macro_category` is one of `macro_categories`; no
@@ -139,7 +141,7 @@ def _normalize(payload: Any, raw_file: str) -> pa.Table:
     as_of = dt.datetime.combine(day, dt.time())
     for row in rows:
         row.update(snapshot_date=day, window_days=7, as_of=as_of, raw_file=raw_file)
-    return pa.Table.from_pylist(rows, schema=TASK_SCHEMA)
+    return pa.Table.from_pylist(rows, schema=task_schema())
 
 
 class TaskClassifications(SnapshotDataset):
@@ -169,7 +171,7 @@ DATASET = TaskClassifications(
     name=ENDPOINT,
     path="classifications/task",
     params=("window",),
-    schema=TASK_SCHEMA,
+    arrow_schema=task_schema,
     lake_table="task_classifications",
     table="fact_task_classifications",
     key=("snapshot_date", "level", "macro_category", "tag", "model_id"),

@@ -11,7 +11,7 @@ import pytest
 
 from transforms.contract import ContractError
 from transforms.datasets.app_rankings import (
-    APP_RANKINGS_SCHEMA,
+    app_rankings_schema,
     DATASET,
     FILTERED,
     OVERALL,
@@ -51,7 +51,7 @@ def parse(payload: dict | bytes, query: dict | None = None) -> pa.Table:
 
 def test_a_good_body_becomes_a_typed_table_with_its_list():
     table = parse(body(rows(2)), params(subcategory="cli-agent"))
-    assert table.schema == APP_RANKINGS_SCHEMA
+    assert table.schema == app_rankings_schema()
     assert table.to_pylist()[0] == {
         "week_start": WEEK.start, "week_end": WEEK.end, "sort": "popular", "category": "coding",
         "subcategory": "cli-agent", "rank": 1, "app_id": 5001, "app_name": "App 1", "total_tokens": 10**12,
