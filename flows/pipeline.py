@@ -308,45 +308,10 @@ def ingest_plan(
     if limiter is not None and queue and flow == "backfill":
         _budget_note(logger, run, plan, limiter)
     try:
-        raws: list[RawFile] = []
-        done: list[Request] = []
-        paged: list[tuple[Request, str | None]] = []  # the paged fetch in progress: its first request, its mark
-        while len(done) < len(queue):
-            request = queue[len(done)]
-            try:
-                raw, mark = step("fetch-and-archive", _fetch, home, src, request, run.run_id, dataset)
-            except BudgetSpent as exc:
-                if strict:  # a weekly run is all or nothing
-                    raise
-                run.stopped_by_budget = True
-                run.requests_left = len(queue) - len(done)
-                run.days_left = days_needed(run.requests_left, 0, limiter.usable_per_day) if limiter is not None else None
-                logger.warning("%s: stopping after %d of %d requests", exc, len(done), len(queue))
-                break
-            if request in plan.requests or not paged:
-                paged = [(request, mark)]
-            elif mark != paged[0][1]:
-                _refetch(logger, run, queue, done, raws, paged, raw, mark, home)
-                continue
-            raws.append(raw)
-            done.append(request)
-            run.windows_done.append(request.label)
-            follow_up = dataset.next_page(request, raw.rows)
-            if follow_up is not None:
-                queue.insert(len(done), follow_up)
-                run.windows.insert(len(done), follow_up.label)
-                run.requests_planned += 1
-            progress(len(done), len(queue) + 1, f"fetched {request.label}")
+        raws, done = step("fetch-and-archive", _fetch_plan, home, src, dataset, plan, run, queue, strict=strict,
+                          progress=progress)
         run.requests = getattr(src, "requests_made", len(raws))
-        valid, tables = [], []
-        for raw in raws:
-            try:
-                tables.append(step("validate", ingest.normalize_archived, home, raw))
-                valid.append(raw)
-            except ContractError as exc:
-                if strict:
-                    raise
-                run.quarantined.append(session.one_line(exc))
+        valid, tables = step("validate", _validate, home, raws, run, strict=strict)
         parts, broken = ingest.partitions(home, valid, tables)
         if broken and strict:
             raise ContractError(broken[0])
@@ -388,6 +353,66 @@ def _budget_note(logger, run: RunStats, plan: FetchPlan, limiter) -> None:
                    if days is not None else ": the daily budget is 0, nothing can be fetched")
     logger.warning("%s", note)
     run.notes.append(note)
+
+
+def _fetch_plan(home: Home, src: RankingsSource, dataset: Dataset, plan: FetchPlan, run: RunStats,
+                queue: list[Request], *, strict: bool, progress: Progress) -> tuple[list[RawFile], list[Request]]:
+    """Fetch and archive `queue` in order (and the follow-up pages the answers call for; a paged capture whose
+    snapshot changed mid-fetch again from its first page): the raw records and the requests they answered.
+    A spent budget fails a `strict` run, else ends the fetching with `run.stopped_by_budget` set."""
+    logger = log()
+    limiter = getattr(src, "limiter", None)
+    if limiter is not None:
+        limiter.expect(len(queue))
+    raws: list[RawFile] = []
+    done: list[Request] = []
+    paged: list[tuple[Request, str | None]] = []  # the paged fetch in progress: its first request, its mark
+    try:
+        while len(done) < len(queue):
+            request = queue[len(done)]
+            try:
+                raw, mark = _fetch(home, src, request, run.run_id, dataset)
+            except BudgetSpent as exc:
+                if strict:  # a weekly run is all or nothing
+                    raise
+                run.stopped_by_budget = True
+                run.requests_left = len(queue) - len(done)
+                run.days_left = days_needed(run.requests_left, 0, limiter.usable_per_day) if limiter is not None else None
+                logger.warning("%s: stopping after %d of %d requests", exc, len(done), len(queue))
+                break
+            if request in plan.requests or not paged:
+                paged = [(request, mark)]
+            elif mark != paged[0][1]:
+                _refetch(logger, run, queue, done, raws, paged, raw, mark, home)
+                continue
+            raws.append(raw)
+            done.append(request)
+            run.windows_done.append(request.label)
+            follow_up = dataset.next_page(request, raw.rows)
+            if follow_up is not None:
+                queue.insert(len(done), follow_up)
+                run.windows.insert(len(done), follow_up.label)
+                run.requests_planned += 1
+            progress(len(done), len(queue) + 1, f"fetched {request.label}")
+    finally:
+        if limiter is not None:
+            limiter.give_back()
+    return raws, done
+
+
+def _validate(home: Home, raws: list[RawFile], run: RunStats, *, strict: bool) -> tuple[list[RawFile], list]:
+    """Each archived response through its dataset's contract: the valid records and their tables. A response that
+    breaks the contract fails a `strict` run, else is listed in `run.quarantined` (the archive quarantined it)."""
+    valid, tables = [], []
+    for raw in raws:
+        try:
+            tables.append(ingest.normalize_archived(home, raw))
+            valid.append(raw)
+        except ContractError as exc:
+            if strict:
+                raise
+            run.quarantined.append(session.one_line(exc))
+    return valid, tables
 
 
 def _fetch(home: Home, src: RankingsSource, request: Request, run_id: str, dataset: Dataset) -> tuple[RawFile, str | None]:

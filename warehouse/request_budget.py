@@ -136,6 +136,13 @@ class RequestBudget:
     def remaining_today(self) -> int:
         return max(self.usable_per_day - self.used_today(), 0)
 
+    def expect(self, requests: int) -> None:
+        """The caller is about to make about `requests` requests (a limiter shared through a server admits them in
+        batches: `SharedRequestBudget`). Here each admission is a local file update: nothing to batch."""
+
+    def give_back(self) -> None:
+        """Return admitted starts the caller will not use (nothing here: every admission is used at once)."""
+
     def acquire(self) -> float:
         """Wait until one request may start within the per-minute limit and count it; returns seconds waited.
 

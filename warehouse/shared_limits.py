@@ -20,6 +20,13 @@ file). With one:
   the number of processes. `SAFETY_SECONDS` covers the time from a start being recorded to its request
   reaching the API and small clock differences between machines (keep them on NTP).
 
+Each admission costs the server several round trips, so a caller that knows how many requests it is about to
+make says so (`expect`) and the log is read and written once per batch: up to `per_minute` starts admitted
+together, each by the same rule, in order. A reserved start must begin within `lag` seconds of its recorded time
+(else it is given back and admitted afresh), and the window grows by `lag`: the actual starts inside any 60 s
+were recorded within 60 s + `lag`, where the rule admitted at most `per_minute`. Starts a run does not use are
+given back (`give_back`): they never happened, so taking them out of the log keeps the bound.
+
 A Prefect rate limit with slot decay is not used: its bucket refills continuously, so it admits a full burst
 and then the refill within one 60 s window.
 """
@@ -39,6 +46,8 @@ WRITER_LEASE_SECONDS = 120.0
 """How long a killed writer's slot outlives it (at least 60 s, the server's minimum lease)."""
 LOG_PREFIX = "tokenrank-requests-"
 SAFETY_SECONDS = 1.0
+LAG_SECONDS = 10.0
+"""How long after its recorded start a start reserved in a batch may still be used."""
 _created: set[str] = set()
 """Limits this process made sure exist."""
 
@@ -103,42 +112,92 @@ class SharedRequestBudget(RequestBudget):
     """The account's request budget kept on the Prefect server: `RequestBudget` (limits, headroom, counts) with its
     log in a Prefect Variable instead of a state file, for every machine.
 
-    `account`: `account_id(key)`; `window`: the rolling span in seconds over which at most `per_minute` starts
-    are admitted (a minute plus `SAFETY_SECONDS`); `starts`: the start times this instance recorded."""
+    `account`: `account_id(key)`; `lag`: how late a reserved start may be used; `window`: the rolling span in
+    seconds over which at most `per_minute` starts are admitted (a minute plus `SAFETY_SECONDS` plus `lag`);
+    `starts`: the start times this instance recorded and did not give back."""
 
-    def __init__(self, *, account: str, window: float = MINUTE + SAFETY_SECONDS, **limits):
+    def __init__(self, *, account: str, lag: float = LAG_SECONDS, window: float | None = None, **limits):
         super().__init__(**limits)
-        self.window = window
+        self.lag = lag
+        self.window = window if window is not None else MINUTE + SAFETY_SECONDS + lag
         self.variable = f"{LOG_PREFIX}{account}"
         """The Prefect Variable holding the log, and the name of the global limit guarding it."""
         self.starts: list[float] = []
+        self._expected = 0
+        self._held: list[float] = []
+        """Starts recorded in the log for this process and not used yet, oldest first."""
+        self._exists = False
+
+    def expect(self, requests: int) -> None:
+        self._expected = max(requests, 0)
 
     def acquire(self) -> float:
-        """Wait until one request may start and record it in the shared log; returns seconds waited.
+        """Wait until one request may start and record it in the shared log (or use a start reserved for it);
+        returns seconds waited.
 
         Raises `BudgetSpent` (recording nothing) when today's budget (less any headroom kept) is used up.
         """
+        self._expected = max(self._expected - 1, 0)
+        if self._held:
+            start, now = self._held[0], self._clock()
+            if now <= start + self.lag:
+                self._held.pop(0)
+                wait = max(start - now, 0.0)
+                if wait:
+                    self._sleep(wait)
+                return wait
+            self.give_back()  # too late to honour the recorded starts: admit afresh
         waited = 0.0
         while True:
             with _mutex(self.variable, timeout=None, lease=60.0):
                 try:
-                    usage, wait = admit(self._read(), self._clock(), per_day=self.usable_per_day,
-                                        per_minute=self.per_minute, window=self.window)
+                    usage, wait = self._admit(self._read())
                 except BudgetSpent as spent:
                     kept = f"; {self.reserved} kept for the weekly runs" if self.reserved else ""
                     raise BudgetSpent(f"{spent}{kept}") from None
                 if wait == 0.0:
+                    starts = [usage.recent[-1]]
+                    while len(starts) <= min(self._expected, self.per_minute - 1):
+                        try:
+                            more, wait = self._admit(usage)
+                        except BudgetSpent:
+                            break
+                        if wait:
+                            break
+                        usage = more
+                        starts.append(usage.recent[-1])
                     self._write(usage)
-                    self.starts.append(usage.recent[-1])
+                    self.starts += starts
+                    self._held = starts[1:]
                     return waited
             self._sleep(wait)
             waited += wait
+
+    def give_back(self) -> None:
+        """Take the starts reserved for this process and not used out of the shared log (they never happened)."""
+        unused, self._held = self._held, []
+        if not unused:
+            return
+        with _mutex(self.variable, timeout=None, lease=60.0):
+            usage = self._read()
+            for start in unused:
+                if start in usage.recent:
+                    usage.recent.remove(start)
+                day = utc_day(start)
+                usage.days[day] = max(usage.days.get(day, 0) - 1, 0)
+            self._write(usage)
+        for start in unused:
+            self.starts.remove(start)
+
+    def _admit(self, usage: Usage) -> tuple[Usage, float]:
+        return admit(usage, self._clock(), per_day=self.usable_per_day, per_minute=self.per_minute, window=self.window)
 
     def _read(self) -> Usage:
         from prefect.client.orchestration import get_client
 
         with get_client(sync_client=True) as client:
             found = client.read_variable_by_name(self.variable)
+        self._exists = found is not None
         value = found.value if found is not None else None
         if not isinstance(value, dict):
             return Usage()
@@ -151,7 +210,7 @@ class SharedRequestBudget(RequestBudget):
 
         value = {"days": usage.days, "recent": usage.recent}
         with get_client(sync_client=True) as client:
-            if client.read_variable_by_name(self.variable) is None:
-                client.create_variable(VariableCreate(name=self.variable, value=value))
-            else:
+            if self._exists:  # read under the same mutex hold
                 client.update_variable(VariableUpdate(name=self.variable, value=value))
+            else:
+                client.create_variable(VariableCreate(name=self.variable, value=value))

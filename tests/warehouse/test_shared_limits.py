@@ -84,6 +84,46 @@ def test_processes_sharing_the_log_on_a_prefect_server_keep_both_limits(prefect_
     assert most_in_any_window(starts, 1.5) <= 3
 
 
+BATCHER = """
+import json, sys, time
+from warehouse.request_budget import BudgetSpent
+from warehouse.shared_limits import SharedRequestBudget
+budget = SharedRequestBudget(account=sys.argv[1], per_day=10, per_minute=3, lag=0.5, window=2.0)
+budget.expect(5)
+used, spent = [], 0
+for _ in range(4):
+    try:
+        budget.acquire()
+        used.append(time.time())
+    except BudgetSpent:
+        spent += 1
+budget.give_back()
+print(json.dumps({"starts": budget.starts, "used": used, "spent": spent}))
+"""
+
+COUNT = """
+import sys
+from warehouse.shared_limits import SharedRequestBudget
+print(SharedRequestBudget(account=sys.argv[1], per_day=10, per_minute=3).used_today())
+"""
+
+
+def test_starts_admitted_in_batches_keep_both_limits_and_unused_ones_are_given_back(prefect_server):
+    """Each process expects 5 requests and makes 4: batches of up to 3 starts, used within `lag` of their
+    recorded time, so the actual starts keep the limit over window - lag; the unused start is given back."""
+    account = uuid.uuid4().hex[:16]
+    env = {**prefect_server["env"], "PYTHONPATH": str(REPO)}
+    procs = [subprocess.Popen([sys.executable, "-c", BATCHER, account], env=env, stdout=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    results = [json.loads(p.communicate(timeout=300)[0]) for p in procs]
+    used = sorted(t for r in results for t in r["used"])
+    assert all(len(r["starts"]) == len(r["used"]) for r in results)  # every start kept was used
+    assert len(used) == 10 and sum(r["spent"] for r in results) == 2  # 12 attempts, a daily budget of 10
+    assert most_in_any_window(used, 1.5) <= 3
+    count = subprocess.run([sys.executable, "-c", COUNT, account], env=env, capture_output=True, text=True, check=True)
+    assert int(count.stdout) == 10
+
+
 HOLDER = """
 import sys, time
 from warehouse.paths import Home
