@@ -10,11 +10,21 @@ from typing import Iterator
 import duckdb
 
 
+STORAGE_VERSION = "v1.1.0"
+"""The oldest DuckDB storage format the warehouse files keep to: DuckDB 1.1 and every later version read it."""
+COMPATIBLE_HEADER = 64
+"""The storage version number DuckDB writes in the header of a file in `STORAGE_VERSION`."""
+
+
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse file; a writable connection creates it and the base tables when missing."""
+    """Open the warehouse file; a writable connection creates it (in `STORAGE_VERSION`) and the base tables when
+    missing."""
+    config = {}
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+        if not path.exists():
+            config["storage_compatibility_version"] = STORAGE_VERSION
+    con = duckdb.connect(str(path), read_only=read_only, config=config)
     if not read_only:
         con.execute(resources.files("warehouse").joinpath("schema.sql").read_text())
     return con
@@ -52,3 +62,11 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list, *, repla
                     "SELECT * FROM insert_rows_arrow")
     finally:
         con.unregister("insert_rows_arrow")
+
+
+def storage_header(path: Path) -> int | None:
+    """The storage version number in a DuckDB file's header (`COMPATIBLE_HEADER` for `STORAGE_VERSION`), or None
+    when the file is not a DuckDB database."""
+    with open(path, "rb") as file:
+        head = file.read(20)
+    return int.from_bytes(head[12:20], "little") if len(head) == 20 and head[8:12] == b"DUCK" else None

@@ -8,10 +8,12 @@ they see the last committed state, never a half load, never wait for a writer an
 older than the newest `KEEP` are deleted (a reader that has one open keeps reading it: POSIX unlink leaves
 open files intact).
 
-The copy is written in DuckDB's storage format `STORAGE_VERSION` (v1.1.0), not the writer's newest one, so
+The copy is in DuckDB's storage format `db.STORAGE_VERSION` (v1.1.0), not the writer's newest one, so
 every DuckDB 1.1+ client (CLI, Python, DBeaver, notebooks) opens it. That costs only the compression
 methods added after 1.1 (the copy is a few percent larger) and forbids column types newer than 1.1 (such
-as VARIANT): publishing a warehouse that used one would fail loudly, not silently.
+as VARIANT): publishing a warehouse that used one would fail loudly, not silently. A warehouse created in
+that format (every one `db.connect` creates) is copied byte for byte, at the disk's speed; one in a newer format
+(made by an older tokenrank) is rewritten into it table by table, which grows with the warehouse.
 
 Reader connections are sandboxed (`connect_read_only`): an in-memory DuckDB instance of their own that
 attaches the copy READ_ONLY, with external access (files, URLs, COPY, ATTACH), extension auto-loading and
@@ -26,6 +28,7 @@ as `store-v<N>.duckdb`) and points `current.duckdb` at it.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Mapping
 
@@ -40,8 +43,6 @@ CURRENT = "current.duckdb"
 PREFIX = "warehouse-"
 STORE_PREFIX = "store-"
 KEEP = 2
-STORAGE_VERSION = "v1.1.0"
-"""The oldest DuckDB storage format the published copy keeps to: DuckDB 1.1 and every later version read it."""
 ALIAS = "warehouse"
 """The catalog name a reader's connection gives the published copy (`warehouse.main.fact_model_daily`)."""
 
@@ -168,11 +169,20 @@ def unreadable(exc: duckdb.Error, path: Path | None = None) -> PublishedUnreadab
 
 
 def _copy_database(source: Path, target: Path) -> None:
-    """Write `source`'s committed state to the new file `target`, in storage format `STORAGE_VERSION`."""
+    """Write `source`'s committed state to the new file `target`, in storage format `db.STORAGE_VERSION`: its bytes
+    when it is in that format and checkpointed (no write-ahead log), else a rewrite table by table."""
+    if db.storage_header(source) == db.COMPATIBLE_HEADER and not Path(f"{source}.wal").exists():
+        shutil.copyfile(source, target)
+        fd = os.open(target, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"ATTACH {_literal(source)} AS src (READ_ONLY)")
-        con.execute(f"ATTACH {_literal(target)} AS dst (STORAGE_VERSION '{STORAGE_VERSION}')")
+        con.execute(f"ATTACH {_literal(target)} AS dst (STORAGE_VERSION '{db.STORAGE_VERSION}')")
         con.execute("COPY FROM DATABASE src TO dst")
         con.execute("DETACH dst")  # checkpoints: the file is complete before it is renamed into place
     finally:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from tests.conftest import REPO
 from tests.warehouse.ops_helpers import DAYS, load_days
-from warehouse import published
+from warehouse import db, published
 from warehouse.paths import Home
 from warehouse.query import run_query
 
@@ -190,3 +190,18 @@ def test_a_duckdb_1x_client_opens_the_published_copy(tmp_path, duckdb1_python):
     assert version.startswith("1.")
     assert counts == "(9, 3, 23043000000000)"  # 3 days x (4.6T + 3.08T + 1B other)
     assert int(tables) >= 6
+
+
+def test_a_warehouse_in_the_copy_format_is_published_byte_for_byte_and_an_older_one_is_rewritten(tmp_path):
+    home = Home(tmp_path)
+    load_days(home)
+    assert db.storage_header(home.warehouse) == db.COMPATIBLE_HEADER  # made in the published format
+    copy = published.publish(home)
+    assert copy.read_bytes() == home.warehouse.read_bytes()
+    newer = tmp_path / "newer.duckdb"  # what an older tokenrank made: DuckDB's newest format
+    con = duckdb.connect(str(newer))
+    con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    con.close()
+    assert db.storage_header(newer) != db.COMPATIBLE_HEADER
+    published._copy_database(newer, tmp_path / "rewritten.duckdb")
+    assert db.storage_header(tmp_path / "rewritten.duckdb") == db.COMPATIBLE_HEADER
