@@ -52,3 +52,9 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list, *, repla
                     "SELECT * FROM insert_rows_arrow")
     finally:
         con.unregister("insert_rows_arrow")
+
+
+def dict_rows(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
+    """An executed query's result as rows (column name -> value, NULL as None), without pandas."""
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values)) for values in cursor.fetchall()]

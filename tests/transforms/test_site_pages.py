@@ -1,8 +1,7 @@
 """Page keys, navigation and the site map (pure; the built site is tested in tests/warehouse/test_site_store.py)."""
 
 import dataclasses
-
-import pandas as pd
+import datetime as dt
 
 from tests.transforms.report_demo_week import DEMO_WEEK, demo_warehouse
 from transforms.site.pages import SECTIONS, SiteMap, data_key, nav, week_page
@@ -10,10 +9,12 @@ from warehouse.report_store import load_history, load_report_data
 
 
 def test_a_key_follows_the_data_not_the_object():
-    frame = pd.DataFrame({"week_start": pd.to_datetime(["2026-03-30"]), "tokens": [4_600 * 10**9], "share": [0.17]})
-    assert data_key(frame, {"a": 1}) == data_key(frame.copy(), {"a": 1})
-    assert data_key(frame, {"a": 1}) != data_key(frame.assign(tokens=4_601 * 10**9), {"a": 1})
-    assert data_key(frame, {"a": 1}) != data_key(frame, {"a": 2})
+    rows = [{"week_start": dt.date(2026, 3, 30), "tokens": 4_600 * 10**9, "share": 0.17}]
+    assert data_key(rows, {"a": 1}) == data_key([dict(row) for row in rows], {"a": 1})
+    assert data_key(rows, {"a": 1}) != data_key([{**rows[0], "tokens": 4_601 * 10**9}], {"a": 1})
+    assert data_key(rows, {"a": 1}) != data_key([{**rows[0], "share": 0.17 + 1e-16}], {"a": 1})  # floats exactly
+    assert data_key(rows, {"a": 1}) != data_key([{**rows[0], "week_start": dt.date(2026, 3, 23)}], {"a": 1})
+    assert data_key(rows, {"a": 1}) != data_key(rows, {"a": 2})
     assert data_key("ab", "c") != data_key("a", "bc")  # parts are delimited
 
 
