@@ -6,7 +6,7 @@ import datetime as dt
 
 import duckdb
 
-from transforms.datasets import DATASETS
+from transforms.dataset_facts import FACET_TABLES
 from transforms.report.data import Row
 from transforms.report.facets import ESTIMATE_DATASET, EXACT_DATASET, FacetsData
 from warehouse.db import dict_rows
@@ -15,7 +15,7 @@ from warehouse.db import dict_rows
 def load_facets(con: duckdb.DuckDBPyConnection, week: dt.date) -> FacetsData | None:
     """The week's facet country shares, traffic shares and CN/US streaks; None when no facet row is loaded at all
     (the report then has no facets section)."""
-    as_of = {name: con.execute(f"SELECT max(as_of) FROM {DATASETS[name].table}").fetchone()[0]
+    as_of = {name: con.execute(f"SELECT max(as_of) FROM {FACET_TABLES[name]}").fetchone()[0]
              for name in (EXACT_DATASET, ESTIMATE_DATASET)}
     if all(stamp is None for stamp in as_of.values()):
         return None

@@ -3,6 +3,8 @@
 import datetime as dt
 import json
 import stat
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -215,6 +217,22 @@ def test_the_bytes_of_every_report_file_are_pinned(tmp_path):
     files = write_report(demo_warehouse(), tmp_path)
     digests = {path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:16] for path in files.paths}
     assert digests == PINNED_REPORT
+
+
+def test_the_report_path_imports_neither_pandas_nor_pyarrow():
+    """`tokenrank report` reads plain rows: pandas, pyarrow and numpy would cost it ~0.5 s of imports."""
+    code = ("import sys, warehouse.report_store, warehouse.site_store; "
+            "print(sorted(m for m in ('pandas', 'pyarrow', 'numpy', 'transforms.datasets') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_datasets_cite_and_store_as_dataset_facts_says():
+    from transforms.dataset_facts import CITATIONS, FACET_TABLES, cite
+    from transforms.datasets import DATASETS
+
+    assert all(DATASETS[name].cite("2026-04-06T02:00:00Z") == cite(name, "2026-04-06T02:00:00Z") for name in CITATIONS)
+    assert all(DATASETS[name].table == table for name, table in FACET_TABLES.items())
 
 
 PINNED_REPORT = {

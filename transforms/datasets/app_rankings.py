@@ -36,6 +36,7 @@ from transforms.contract import (
     parse_json,
     parse_tokens,
 )
+from transforms.dataset_facts import CITATIONS
 from transforms.datasets.base import Dataset, FetchPlan, Page, Partition, RangeOutsideData, Request, window_params
 from transforms.responses import APPS_ENDPOINT
 from transforms.windows import DATASET_FLOOR, MAX_WINDOW_DAYS, Window
@@ -368,6 +369,6 @@ DATASET = AppRankings(
     sort_by=("rank",),
     compared=(("total_tokens", "tokens"), ("total_requests", "requests"), ("app_name", "name")),
     restatements_table="app_restatements",
-    citation="Source: OpenRouter (openrouter.ai/apps), as of {as_of}.",
+    citation=CITATIONS[APPS_ENDPOINT],
     licensed=True,
 )

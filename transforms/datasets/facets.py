@@ -15,20 +15,8 @@ import datetime as dt
 
 import pyarrow as pa
 
+from transforms.dataset_facts import EXACT, SAMPLED
 from transforms.datasets.base import Dataset
-
-EXACT: dict[str, tuple[str, ...]] = {
-    "modality": ("text", "image", "image_output", "audio", "tool_calling"),
-    "context_bucket": ("1K", "10K", "100K", "1M", "10M"),
-}
-"""Exact-data filters: the daily figures restricted to that traffic (combinable with each other)."""
-
-SAMPLED: dict[str, tuple[str, ...]] = {
-    "category": ("programming", "roleplay", "marketing", "marketing/seo", "technology", "science", "translation",
-                 "legal", "finance", "health", "trivia", "academia"),
-    "language_type": ("natural", "programming"),
-}
-"""Sampled-data filters: weekly estimates only (`period=week`), never combined with another filter."""
 
 FACETS: dict[str, tuple[str, ...]] = {**EXACT, **SAMPLED}
 

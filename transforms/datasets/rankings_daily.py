@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from transforms.contract import RANKINGS_SCHEMA, normalize_rankings
+from transforms.dataset_facts import CITATIONS
 from transforms.datasets.base import Dataset, FetchPlan, Page, Partition, Request, plan_range, window_params
 from transforms.quality import FULL_DAY_ROWS, day_quality
 from transforms.responses import RANKINGS_ENDPOINT
@@ -69,7 +70,7 @@ DATASET = RankingsDaily(
     sort_by=("model_permaslug",),
     compared=(("total_tokens", "tokens"),),
     restatements_table="restatements",
-    citation="Source: OpenRouter (openrouter.ai/rankings), as of {as_of}.",
+    citation=CITATIONS[RANKINGS_ENDPOINT],
     licensed=True,
     uses_catalogue=True,
 )

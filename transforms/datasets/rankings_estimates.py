@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from transforms.contract import ContractError, normalize_rankings
 from transforms.datasets.app_rankings import FIRST_WEEK, monday
+from transforms.dataset_facts import CITATIONS, FACET_TABLES
 from transforms.datasets.base import FetchPlan, Page, Partition, RangeOutsideData, Request, window_params
 from transforms.datasets.facets import FacetDataset, SAMPLED, code, decode_facet, decode_value, facet_of, facet_rows, facet_schema
 from transforms.datasets.rankings_facets import split_by
@@ -164,13 +165,13 @@ DATASET = RankingsEstimates(
     params=("start_date", "end_date", *SAMPLED, "period"),
     schema=WEEKLY_ESTIMATE_SCHEMA,
     lake_table="rankings_weekly_estimate",
-    table="fact_model_weekly_estimate",
+    table=FACET_TABLES[ENDPOINT],
     key=("week_start", "facet", "facet_value", "model_permaslug"),
     partition_by=("week_start", "facet", "facet_value"),
     item="model_permaslug",
     sort_by=("model_permaslug",),
     compared=(("total_tokens", "tokens"),),
     restatements_table="estimate_restatements",
-    citation="Source: OpenRouter (openrouter.ai/rankings), as of {as_of}.",
+    citation=CITATIONS[ENDPOINT],
     licensed=True,
 )

@@ -22,6 +22,7 @@ import datetime as dt
 import pyarrow as pa
 
 from transforms.contract import ContractError, normalize_rankings
+from transforms.dataset_facts import CITATIONS, FACET_TABLES
 from transforms.datasets.base import FetchPlan, Page, Partition, Request, plan_range, window_params
 from transforms.datasets.facets import FacetDataset, EXACT, code, decode_facet, decode_value, facet_of, facet_rows, facet_schema
 from transforms.windows import MAX_WINDOW_DAYS, Window
@@ -113,13 +114,13 @@ DATASET = RankingsFacets(
     params=("start_date", "end_date", *EXACT),
     schema=FACET_DAILY_SCHEMA,
     lake_table="rankings_daily_facet",
-    table="fact_model_daily_facet",
+    table=FACET_TABLES[ENDPOINT],
     key=("date", "facet", "facet_value", "model_permaslug"),
     partition_by=("date", "facet", "facet_value"),
     item="model_permaslug",
     sort_by=("model_permaslug",),
     compared=(("total_tokens", "tokens"),),
     restatements_table="facet_restatements",
-    citation="Source: OpenRouter (openrouter.ai/rankings), as of {as_of}.",
+    citation=CITATIONS[ENDPOINT],
     licensed=True,
 )

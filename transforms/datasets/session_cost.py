@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from transforms.contract import CONTRACT_VERSION, ContractError, check_keys, parse_date, parse_json, parse_timestamp
+from transforms.dataset_facts import CITATIONS
 from transforms.datasets.base import Page, Partition, Request
 from transforms.datasets.snapshot import SnapshotDataset, non_negative, snapshot_request, text
 
@@ -216,7 +217,7 @@ DATASET = SessionCost(
     sort_by=("app_slug", "turn_range", "model_permaslug"),
     compared=(("median_session_cost_usd", "cost"),),
     restatements_table="session_cost_restatements",
-    citation="Source: OpenRouter Data API (openrouter.ai/docs/cookbook/administration/data-api), as of {as_of}.",
+    citation=CITATIONS[ENDPOINT],
     licensed=True,
     snapshot=True,
 )

@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from transforms.contract import ContractError, check_keys, parse_date, parse_json
+from transforms.dataset_facts import CITATIONS
 from transforms.datasets.base import Page, Partition, Request
 from transforms.datasets.snapshot import SnapshotDataset, share, snapshot_request, text
 
@@ -178,7 +179,7 @@ DATASET = TaskClassifications(
     sort_by=("level", "macro_category", "position", "tag", "model_id"),
     compared=(("usage_share", "usage_share"), ("token_share", "token_share")),
     restatements_table="task_restatements",
-    citation="Source: OpenRouter (openrouter.ai/rankings), as of {as_of}.",
+    citation=CITATIONS[ENDPOINT],
     licensed=False,
     snapshot=True,
 )

@@ -1,7 +1,7 @@
 """The report's Apps section: the week's top apps on OpenRouter (app-rankings), in words and one chart.
 
 Apps are ranked by OpenRouter per Monday–Sunday week; every figure here is one the warehouse stored or
-derived (`AppsData`), and carries the apps source line (`DATASETS["app-rankings"].cite`), not the
+derived (`AppsData`), and carries the apps source line (`cite("app-rankings", …)`), not the
 model rankings' one.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from transforms.datasets import DATASETS
+from transforms.dataset_facts import cite
 from transforms.report.data import APP_CATEGORIES, AppsData, Row, missing
 from transforms.report.numbers import chart_unit, count_of, fmt_fixed
 from transforms.report.svg import INK, MUTED, Chart, Layout, Stamp, SvgImage, fit
@@ -24,7 +24,7 @@ APP_FILL = "#3a8a85"
 
 def apps_citation(as_of: dt.datetime) -> str:
     """'Source: OpenRouter (openrouter.ai/apps), as of 2026-04-06T02:00:00Z.'"""
-    return DATASETS["app-rankings"].cite(format_as_of(as_of))
+    return cite("app-rankings", format_as_of(as_of))
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from transforms.datasets import DATASETS
-from transforms.datasets.facets import SAMPLED
+from transforms.dataset_facts import SAMPLED, cite
 from transforms.report.data import Row, missing
 from transforms.report.numbers import count_of
 from transforms.report.templating import LICENCE
@@ -89,7 +88,7 @@ def write_facets_text(data: FacetsData) -> FacetsText:
     rows = [_row(data, facet, value, label) for facet, value, label in SHOWN]
     shown = {f"{facet}:{value}" for facet, value, _ in SHOWN}
     streaks = [_streak_line(row) for row in data.streaks if row["scope"] in shown]
-    citations = [f"{what}: {DATASETS[name].cite(format_as_of(data.as_of[name]))} {LICENCE}"
+    citations = [f"{what}: {cite(name, format_as_of(data.as_of[name]))} {LICENCE}"
                  for name, what in ((EXACT_DATASET, "Tool calling (exact)"), (ESTIMATE_DATASET, "Programming (estimate)"))
                  if data.as_of.get(name) is not None]
     return FacetsText(rows, ["Shares of each traffic's top 9 models of the week, by maker's country.",

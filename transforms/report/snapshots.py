@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from transforms.datasets import DATASETS
+from transforms.dataset_facts import cite
 from transforms.report.data import Row, group_by, missing
 from transforms.report.templating import LICENCE
 from transforms.report.text import format_as_of
@@ -62,12 +62,12 @@ def points(value) -> str:
 
 
 def session_cost_citation(as_of: dt.datetime) -> str:
-    return f"{DATASETS['session-cost'].cite(format_as_of(as_of))} {LICENCE}"
+    return f"{cite('session-cost', format_as_of(as_of))} {LICENCE}"
 
 
 def tasks_citation(day: dt.date) -> str:
     """The endpoint's line, with `data.as_of` (a date) as it gives it."""
-    return DATASETS["task-classifications"].cite(day.isoformat())
+    return cite("task-classifications", day.isoformat())
 
 
 def write_snapshots_text(data: SnapshotsData) -> SnapshotsText:
