@@ -25,10 +25,10 @@ def load_facets(con: duckdb.DuckDBPyConnection, week: dt.date) -> FacetsData | N
 
     return FacetsData(
         countries=rows("SELECT facet, facet_value, basis, country, tokens, share FROM weekly_facet_country_usage "
-                        "WHERE week_start = ? ORDER BY ALL"),
+                       "WHERE week_start = ? ORDER BY ALL"),
         usage=rows("SELECT facet, facet_value, is_estimate, tokens, share FROM weekly_facet_usage "
-                    "WHERE week_start = ? ORDER BY ALL"),
+                   "WHERE week_start = ? ORDER BY ALL"),
         streaks=rows("SELECT scope, subject, rival, basis, streak_weeks FROM leadership_streaks "
-                      "WHERE kind = 'facet_country_vs' AND week_start = ? AND streak_weeks > 0 ORDER BY scope"),
+                     "WHERE kind = 'facet_country_vs' AND week_start = ? AND streak_weeks > 0 ORDER BY scope"),
         as_of=as_of,
     )

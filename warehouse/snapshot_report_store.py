@@ -32,8 +32,9 @@ def load_snapshots(con: duckdb.DuckDBPyConnection, week: dt.date) -> SnapshotsDa
                                    [sunday]).fetchone()
         tasks = dict_rows(con.execute("SELECT * FROM task_share_trends WHERE snapshot_date = ? ORDER BY position",
                                       [tasks_day]))
-        movers = dict_rows(con.execute("SELECT * FROM task_model_movers WHERE snapshot_date = ? AND usage_share_change IS NOT NULL "
-                             "ORDER BY usage_share_change DESC, tag, model_id", [tasks_day]))
+        movers = dict_rows(con.execute(
+            "SELECT * FROM task_model_movers WHERE snapshot_date = ? AND usage_share_change IS NOT NULL "
+            "ORDER BY usage_share_change DESC, tag, model_id", [tasks_day]))
     if cost is None and tasks is None:
         return None
     return SnapshotsData(cost, cost_as_of, tasks, movers, tasks_day)

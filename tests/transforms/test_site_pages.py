@@ -4,7 +4,7 @@ import dataclasses
 import datetime as dt
 
 from tests.transforms.report_demo_week import DEMO_WEEK, demo_warehouse
-from transforms.site.pages import SECTIONS, SiteMap, data_key, nav, week_page
+from transforms.site.pages import SECTIONS, SiteMap, app_pages, data_key, nav, week_page
 from warehouse.report_store import load_history, load_report_data
 
 
@@ -45,3 +45,22 @@ def test_a_week_page_key_changes_with_its_neighbours_and_its_data_only():
     html = files["weeks/2026-03-30/index.html"].decode()
     assert '<link rel="stylesheet" href="../../assets/site.css">' in html and "<style>" not in html
     assert '<a href="../2026-03-23/index.html" rel="prev">← Week of 23 Mar 2026</a>' in html
+
+
+def test_an_app_page_key_changes_with_the_weeks_its_table_links():
+    """An app page draws its table only when its key changed: the key holds the app's rows and which of their
+    weeks have a page to link to."""
+    from tests.transforms.apps_week import ALPHA, apps_warehouse
+
+    history = load_history(apps_warehouse().con, synthetic=True)
+    site = SiteMap.of(history)
+
+    def alpha(site: SiteMap):
+        return next(page for page in app_pages(history, site) if page.path == f"apps/{ALPHA}/index.html")
+
+    assert alpha(site).key == alpha(SiteMap.of(history)).key
+    unlinked = dataclasses.replace(site, weeks=site.weeks[1:])  # week 0 (one of Alpha's) has no page
+    assert alpha(unlinked).key != alpha(site).key
+    assert 'href="../../weeks/2026-03-02/index.html"' not in alpha(unlinked).render()[alpha(site).path].decode()
+    without_week2 = dataclasses.replace(site, weeks=site.weeks[:2])  # Alpha has no row in week 2
+    assert alpha(without_week2).key == alpha(site).key

@@ -245,14 +245,6 @@ def model_page(summary: Row, rows: list[Row], history: HistoryData, site: SiteMa
     name = summary["display_name"]
     peak = max(rows, key=lambda row: row["tokens"])
     latest = rows[-1]
-    table = [
-        {"week": _week_link(path, row["week_start"]), "partial": not row["is_complete"], "rank": f"#{int(row['rank'])}",
-         "tokens": fmt_fixed(row["tokens"], unit) + (f" (≤{fmt_fixed(row['tokens_upper'], unit)})"
-                                                     if row["tokens_upper"] > row["tokens"] else ""),
-         "share": fmt_share(row["share"]), "days": f"{int(row['days_in_top50'])} of {int(row['days'])}",
-         "change": wow_change(row)}
-        for row in reversed(rows)
-    ]
     facts = {
         "slug": slug, "author": summary["author"], "country": country_label(summary["country"]),
         "country_href": href(path, site.country(summary["country"])) if summary["country"] in site.countries else None,
@@ -273,6 +265,15 @@ def model_page(summary: Row, rows: list[Row], history: HistoryData, site: SiteMa
     chart_stamp = _stamp(as_of, history.synthetic)
 
     def render() -> dict[str, bytes]:
+        table = [
+            {"week": _week_link(path, row["week_start"]), "partial": not row["is_complete"],
+             "rank": f"#{int(row['rank'])}",
+             "tokens": fmt_fixed(row["tokens"], unit) + (f" (≤{fmt_fixed(row['tokens_upper'], unit)})"
+                                                         if row["tokens_upper"] > row["tokens"] else ""),
+             "share": fmt_share(row["share"]), "days": f"{int(row['days_in_top50'])} of {int(row['days'])}",
+             "change": wow_change(row)}
+            for row in reversed(rows)
+        ]
         image = ChartImage("history", description, None,
                            {suffix: history_chart(series, layout, chart_stamp, description)
                             for suffix, layout in LAYOUTS.items()})
@@ -280,7 +281,8 @@ def model_page(summary: Row, rows: list[Row], history: HistoryData, site: SiteMa
                    "name": name, "facts": facts, "rows": table, "image": figure(image, _source())}
         return {**_files(path, [image]), path: _render("model.html.j2", context)}
 
-    return PageSpec(path, data_key(rows, summary, weeks, facts, table, history.synthetic), render)
+    # The table is drawn from the rows alone: the key need not hold it.
+    return PageSpec(path, data_key(rows, summary, weeks, facts, history.synthetic), render)
 
 
 def model_pages(history: HistoryData, site: SiteMap) -> list[PageSpec]:
@@ -399,13 +401,6 @@ def app_page(app: Row, rows: list[Row], history: HistoryData, site: SiteMap) -> 
     with the name it had there."""
     app_id = int(app["app_id"])
     path = site.app(app_id)
-    unit = chart_unit(max(max(int(row["tokens"]) for row in rows), 1)) if rows else "B"
-    table = [
-        {"week": _app_week(path, row["week_start"], site), "list": _list_label(row["category"], row["subcategory"]),
-         "rank": f"#{int(row['rank'])}", "tokens": fmt_fixed(row["tokens"], unit), "change": wow_change(row),
-         "name": row["published_name"]}
-        for row in sorted(rows, key=lambda row: row["week_start"], reverse=True)
-    ]
     weeks = int(app["weeks_overall"])
     first, last = app["first_seen"], app["last_seen"]
     if not rows:
@@ -417,13 +412,23 @@ def app_page(app: Row, rows: list[Row], history: HistoryData, site: SiteMap) -> 
     facts = {"app_id": app_id, "names": list(app["names_seen"]), "ranked": ranked}
     as_of = max(row["as_of"] for row in (rows or history.apps))
 
+    linked = sorted({row["week_start"] for row in rows} & set(site.weeks))
+
     def render() -> dict[str, bytes]:
+        unit = chart_unit(max(max(int(row["tokens"]) for row in rows), 1)) if rows else "B"
+        table = [
+            {"week": _app_week(path, row["week_start"], site), "list": _list_label(row["category"], row["subcategory"]),
+             "rank": f"#{int(row['rank'])}", "tokens": fmt_fixed(row["tokens"], unit), "change": wow_change(row),
+             "name": row["published_name"]}
+            for row in sorted(rows, key=lambda row: row["week_start"], reverse=True)
+        ]
         context = {**_apps_chrome(path, f"{app['app_name']}: weekly app rankings on OpenRouter", as_of,
                                   history.synthetic),
                    "name": app["app_name"], "facts": facts, "rows": table}
         return {path: _render("app.html.j2", context)}
 
-    return PageSpec(path, data_key(rows, facts, table, app["app_name"], history.synthetic), render)
+    # The table is drawn from the rows and links the weeks the site has a page for: the key holds both.
+    return PageSpec(path, data_key(rows, facts, linked, as_of, app["app_name"], history.synthetic), render)
 
 
 def app_pages(history: HistoryData, site: SiteMap) -> list[PageSpec]:
