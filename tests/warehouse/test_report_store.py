@@ -227,14 +227,6 @@ def test_the_report_path_imports_neither_pandas_nor_pyarrow():
     assert out.strip() == "[]"
 
 
-def test_the_datasets_cite_and_store_as_dataset_facts_says():
-    from transforms.dataset_facts import CITATIONS, FACET_TABLES, cite
-    from transforms.datasets import DATASETS
-
-    assert all(DATASETS[name].cite("2026-04-06T02:00:00Z") == cite(name, "2026-04-06T02:00:00Z") for name in CITATIONS)
-    assert all(DATASETS[name].table == table for name, table in FACET_TABLES.items())
-
-
 PINNED_REPORT = {
     "report.md": "d6ab260d49e34bd0", "report.html": "574c87724edbedb7", "weekly_models.svg": "77043f8c6d025f30",
     "top10_models.svg": "0e9e8641fee2c0ab", "author_share.svg": "a7d6c3dda28eac33",
