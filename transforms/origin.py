@@ -13,30 +13,21 @@ import datetime as dt
 import re
 from typing import Iterable, Mapping
 
-import pyarrow as pa
-
 UNATTRIBUTED = "unattributed"
 _COUNTRY = re.compile(r"[A-Z]{2}")
 
-ORIGIN_SCHEMA = pa.schema(
-    [
-        pa.field("scope", pa.string(), nullable=False),
-        pa.field("key", pa.string(), nullable=False),
-        pa.field("country", pa.string(), nullable=False),
-        pa.field("maker", pa.string(), nullable=False),
-        pa.field("effective_from", pa.date32()),
-        pa.field("note", pa.string()),
-    ]
-)
-"""Grain: one row per (scope, key); scope 'author' or 'model'."""
+ORIGIN_COLUMNS = ("scope", "key", "country", "maker", "effective_from", "note")
+"""`dim_origin`'s columns. Grain: one row per (scope, key); scope 'author' or 'model'; effective_from and note may
+be None."""
 
 
 class ReferenceError(ValueError):
     """A reference CSV row that would attribute models wrongly; the load stops before using it."""
 
 
-def origin_table(authors: Iterable[Mapping[str, str]], overrides: Iterable[Mapping[str, str]]) -> pa.Table:
-    """Validate the two reference row sets and combine them into one `ORIGIN_SCHEMA` table."""
+def origin_rows(authors: Iterable[Mapping[str, str]], overrides: Iterable[Mapping[str, str]]) -> list[dict]:
+    """Validate the two reference row sets and combine them into `ORIGIN_COLUMNS` rows (plain Python values: a
+    few dozen rows, not worth building Arrow for, which costs a run that loads nothing pandas' import)."""
     rows: list[dict] = []
     seen: set[tuple[str, str]] = set()
 
@@ -68,4 +59,4 @@ def origin_table(authors: Iterable[Mapping[str, str]], overrides: Iterable[Mappi
         except ValueError:
             raise ReferenceError(f"{where}: effective_from must be a YYYY-MM-DD date") from None
         add("model", model, row, effective_from, where)
-    return pa.Table.from_pylist(rows, schema=ORIGIN_SCHEMA)
+    return rows

@@ -96,8 +96,8 @@ def load_warehouse(
     restated: dict[str, list[tuple]] | None = None,
 ) -> dict[str, LoadStats]:
     """Sync the warehouse with every dataset's lake and rebuild what derives from it, in the caller's transaction
-    (the weekly tables only for the weeks the rankings-daily load changed, when they are current otherwise:
-    `warehouse.materialize`).
+    (the weekly tables only for the weeks the rankings-daily load changed, when they are current otherwise;
+    nothing at all when no table a derived table reads changed: `warehouse.materialize`).
 
     `restated` adds restatement rows per dataset (a rebuild's, folded from raw) before the derived tables are
     built. Returns the load of each dataset; `run` gets their sums (`dates_loaded`: rankings-daily dates
@@ -106,13 +106,15 @@ def load_warehouse(
     stats = {name: sync_from_lake(con, Lake(home, dataset)) for name, dataset in DATASETS.items()}
     for name, rows in (restated or {}).items():
         insert_restatements(con, DATASETS[name], rows)
-    if requested_dates:
-        db.insert_rows(con, "requested_dates", list(requested_dates), ignore=True)
+    new_requests = _add_requested(con, list(requested_dates))
     replace_origin(con, load_origin_reference())
-    if catalogue is not None:
-        replace_catalogue(con, catalogue)
-    renamed = refresh_dim_model(con)
-    materialize(con, changed_dates=stats[RANKINGS_ENDPOINT].partitions, changed_models=renamed)
+    new_catalogue = catalogue is not None and replace_catalogue(con, catalogue)
+    # dim_model derives from the rankings-daily facts and the catalogue alone
+    renamed = refresh_dim_model(con) if stats[RANKINGS_ENDPOINT].partitions or new_catalogue else []
+    inputs_changed = (any(s.touched for s in stats.values()) or any(restated.values() if restated else ())
+                      or new_requests or new_catalogue or bool(renamed))
+    materialize(con, changed_dates=stats[RANKINGS_ENDPOINT].partitions, changed_models=renamed,
+                inputs_changed=inputs_changed)
     if run is not None:
         loads = list(stats.values())
         run.dates_loaded = len(stats[RANKINGS_ENDPOINT].partitions)
@@ -121,6 +123,16 @@ def load_warehouse(
         run.unchanged, run.deleted = sum(s.unchanged for s in loads), sum(s.deleted for s in loads)
         run.restatements = sum(s.restatements for s in loads)
     return stats
+
+
+def _add_requested(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> bool:
+    """Record `requested_dates` rows; whether any was new."""
+    if not rows:
+        return False
+    count = "SELECT count(*) FROM requested_dates"
+    before = con.execute(count).fetchone()[0]
+    db.insert_rows(con, "requested_dates", rows, ignore=True)
+    return con.execute(count).fetchone()[0] > before
 
 
 LOG_ROWS_PER_STATEMENT = 500

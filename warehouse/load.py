@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from transforms.datasets.base import Dataset, Partition
+from transforms.origin import ORIGIN_COLUMNS
 from transforms.slugs import catalogue_names, display_name
 from transforms.snapshots import compare
 from warehouse import db
@@ -27,6 +28,8 @@ from warehouse.lake import Lake
 class LoadStats:
     partitions: list[Hashable] = field(default_factory=list)
     """Partitions reloaded (dates for rankings-daily)."""
+    touched: int = 0
+    """Partitions whose lake file changed (their `lake_partitions` rows rewritten), reloaded or not."""
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -51,6 +54,7 @@ def sync_from_lake(con: duckdb.DuckDBPyConnection, lake: Lake) -> LoadStats:
                      if known.get(ds.partition_name(key), (None, None))[:2] != sig)
     if not touched:
         return stats
+    stats.touched = len(touched)
     parts = {key: lake.read_partition(key) for key in touched}
     held = _held_rows(con, ds, touched)
     changed: list[Hashable] = []
@@ -123,16 +127,19 @@ def _replace_partitions(con: duckdb.DuckDBPyConnection, ds: Dataset, parts: list
         con.unregister("partition_rows")
 
 
-def replace_origin(con: duckdb.DuckDBPyConnection, origin: pa.Table) -> None:
-    """Load the reviewed origin reference (authors + overrides) as `dim_origin`."""
+def replace_origin(con: duckdb.DuckDBPyConnection, origin: list[dict]) -> None:
+    """Load the reviewed origin reference (authors + overrides: `transforms.origin.origin_rows`) as `dim_origin`."""
     con.execute("DELETE FROM dim_origin")
-    con.register("origin_arrow", origin)
-    con.execute("INSERT INTO dim_origin BY NAME SELECT * FROM origin_arrow ORDER BY scope, key")
-    con.unregister("origin_arrow")
+    if origin:
+        one = f"({', '.join('?' for _ in ORIGIN_COLUMNS)})"
+        rows = sorted(origin, key=lambda row: (row["scope"], row["key"]))
+        con.execute(f"INSERT INTO dim_origin ({', '.join(ORIGIN_COLUMNS)}) VALUES {', '.join([one] * len(rows))}",
+                    [row[c] for row in rows for c in ORIGIN_COLUMNS])
 
 
-def replace_catalogue(con: duckdb.DuckDBPyConnection, catalogue: pa.Table) -> None:
-    """Keep the latest model catalogue (names for `dim_model`); an identical re-fetch keeps the older raw_file."""
+def replace_catalogue(con: duckdb.DuckDBPyConnection, catalogue: pa.Table) -> bool:
+    """Keep the latest model catalogue (names for `dim_model`); an identical re-fetch keeps the older raw_file.
+    Returns whether the catalogue changed."""
     con.register("catalogue_arrow", catalogue)
     changed = con.execute(
         """
@@ -146,10 +153,11 @@ def replace_catalogue(con: duckdb.DuckDBPyConnection, catalogue: pa.Table) -> No
     ).fetchall()[0][0]
     if not changed:
         con.unregister("catalogue_arrow")
-        return
+        return False
     con.execute("DELETE FROM ref_model_catalogue")
     con.execute("INSERT INTO ref_model_catalogue BY NAME SELECT * FROM catalogue_arrow ORDER BY id")
     con.unregister("catalogue_arrow")
+    return True
 
 
 def refresh_dim_model(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -12,7 +12,8 @@ Incremental builds: a load tells `materialize` which dates and models it changed
 the facts of those weeks and the week before each (temporary views shadow the full tables for the
 duration) and replacing those weeks' rows; every other derived table is rebuilt whole (they span all
 history but read the small weekly tables, or the app tables). `derived_state` keeps a fingerprint of the SQL
-files, of `WEEKLY` and of dim_origin: when it differs from the last build's, everything is rebuilt whole.
+files, of `WEEKLY` and of dim_origin: when it differs from the last build's, everything is rebuilt whole. A load
+that changed no base table a derived table reads (a finished backfill's rerun) rebuilds nothing.
 """
 
 from __future__ import annotations
@@ -92,20 +93,24 @@ def build_table(con: duckdb.DuckDBPyConnection, table: str, select: str) -> None
 
 
 def materialize(con: duckdb.DuckDBPyConnection, *, changed_dates: Iterable[dt.date] | None = None,
-                changed_models: Iterable[str] = ()) -> list[str]:
+                changed_models: Iterable[str] = (), inputs_changed: bool = True) -> list[str]:
     """Build every derived table, in dependency order, on the caller's connection and inside the caller's
     transaction, if any: it never begins, commits or rolls back. Returns the table names in build order.
 
     Without `changed_dates` every table is rebuilt whole. With them (the rankings-daily dates whose fact rows the
     load changed, possibly none) and `changed_models` (permaslugs whose dim_model display name changed), the
     weekly tables are recomputed only for the weeks those touch and the week after each (see the module doc);
-    the result is the same, table for table.
+    the result is the same, table for table. With `changed_dates` and `inputs_changed` False (the load changed
+    no base table a derived table reads), tables built from the same fingerprint are kept as they are.
     """
     sql_by_table = derived_sql()
     order = dependency_order(sql_by_table)
     fingerprint = _fingerprint(con, sql_by_table)
+    current = changed_dates is not None and _built_from(con, fingerprint, order)
+    if current and not inputs_changed:
+        return order
     weekly = _weekly(con, sql_by_table, order)
-    if changed_dates is None or not _built_from(con, fingerprint, order):
+    if not current:
         weekly = []
     elif weeks := _affected_weeks(con, changed_dates, changed_models):
         _rebuild_weeks(con, weekly, sql_by_table, weeks)

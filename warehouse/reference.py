@@ -12,9 +12,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-import pyarrow as pa
-
-from transforms.origin import origin_table
+from transforms.origin import origin_rows
 
 REFERENCE = resources.files("transforms").joinpath("reference")
 
@@ -23,8 +21,8 @@ def _rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def load_origin_reference() -> pa.Table:
+def load_origin_reference() -> list[dict]:
     authors = REFERENCE.joinpath("origin_authors.csv").read_text()
     override_path = os.environ.get("TOKENRANK_ORIGIN_OVERRIDES")
     overrides = Path(override_path).read_text() if override_path else REFERENCE.joinpath("origin_overrides.csv").read_text()
-    return origin_table(_rows(authors), _rows(overrides))
+    return origin_rows(_rows(authors), _rows(overrides))

@@ -2,15 +2,15 @@ import datetime as dt
 
 import pytest
 
-from transforms.origin import ReferenceError, origin_table
+from transforms.origin import ReferenceError, origin_rows
 
 
 def test_authors_and_overrides_combine():
-    table = origin_table(
+    rows = origin_rows(
         [{"author": "qwen", "country": "CN", "maker": "Alibaba (Qwen)", "note": ""}],
         [{"model": "openrouter/hunter-alpha", "country": "CN", "maker": "Xiaomi", "effective_from": "2026-03-18", "note": "revealed"}],
     )
-    assert table.to_pylist() == [
+    assert rows == [
         {"scope": "author", "key": "qwen", "country": "CN", "maker": "Alibaba (Qwen)", "effective_from": None, "note": None},
         {"scope": "model", "key": "openrouter/hunter-alpha", "country": "CN", "maker": "Xiaomi",
          "effective_from": dt.date(2026, 3, 18), "note": "revealed"},
@@ -30,13 +30,13 @@ def test_authors_and_overrides_combine():
 )
 def test_bad_reference_rows(authors, overrides, message):
     with pytest.raises(ReferenceError, match=message):
-        origin_table(authors, overrides)
+        origin_rows(authors, overrides)
 
 
 def test_shipped_reference_covers_every_sample_author(sample_payload):
     from warehouse.reference import load_origin_reference
 
-    mapped = {r["key"] for r in load_origin_reference().to_pylist() if r["scope"] == "author"}
+    mapped = {r["key"] for r in load_origin_reference() if r["scope"] == "author"}
     authors = {r["model_permaslug"].split("/")[0] for r in sample_payload["data"]} - {"other", "openrouter"}
     assert authors <= mapped
 
@@ -45,6 +45,6 @@ def test_shipped_reference_covers_every_demo_author():
     from flows.sources.demo_dataset import daily_rows
     from warehouse.reference import load_origin_reference
 
-    mapped = {r["key"] for r in load_origin_reference().to_pylist() if r["scope"] == "author"}
+    mapped = {r["key"] for r in load_origin_reference() if r["scope"] == "author"}
     authors = {r["model_permaslug"].split("/")[0] for r in daily_rows()} - {"other"}
     assert authors - mapped == {"openrouter"}  # stealth models: no country until an override says so

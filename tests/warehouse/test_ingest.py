@@ -73,6 +73,32 @@ def test_first_load_and_identical_rerun(tmp_path):
     assert names["qwen/qwen3.6-plus-04-02:free"] == "Qwen3.6 Plus (free)" and origin == ("CN",)
 
 
+def derived(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
+    from warehouse.materialize import derived_tables
+
+    return {table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in derived_tables()}
+
+
+def test_a_load_that_changes_nothing_keeps_the_derived_tables_and_one_that_only_asks_a_new_day_rebuilds(tmp_path):
+    """A rerun loads nothing, so nothing is rebuilt; a day asked for and answered empty changes only
+    requested_dates, and dq_days (which reads it) must show the day: both equal a whole rebuild."""
+    from warehouse.materialize import materialize
+
+    home = Home(tmp_path)
+    run_once(home, "r1", (W12, body(W12, BASE)))
+    run_once(home, "r2", (W12, body(W12, BASE)))
+    empty = payload([], D3, D3)
+    run_once(home, "r3", (Window(D3, D3), empty))
+    con = duckdb.connect(str(home.warehouse))
+    try:
+        held = derived(con)
+        assert con.execute("SELECT date, status FROM dq_days WHERE date = ?", [D3]).fetchall() == [(D3, "empty")]
+        materialize(con)
+        assert derived(con) == held
+    finally:
+        con.close()
+
+
 def test_restatement_is_recorded_with_both_snapshots(tmp_path):
     home = Home(tmp_path)
     run_once(home, "r1", (W12, body(W12, BASE)))
