@@ -70,3 +70,9 @@ def storage_header(path: Path) -> int | None:
     with open(path, "rb") as file:
         head = file.read(20)
     return int.from_bytes(head[12:20], "little") if len(head) == 20 and head[8:12] == b"DUCK" else None
+
+
+def dict_rows(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
+    """An executed query's result as rows (column name -> value, NULL as None), without pandas."""
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values)) for values in cursor.fetchall()]

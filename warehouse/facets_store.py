@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
-import pandas as pd
 
 from transforms.datasets import DATASETS
+from transforms.report.data import Row
 from transforms.report.facets import ESTIMATE_DATASET, EXACT_DATASET, FacetsData
+from warehouse.db import dict_rows
 
 
 def load_facets(con: duckdb.DuckDBPyConnection, week: dt.date) -> FacetsData | None:
@@ -19,15 +20,15 @@ def load_facets(con: duckdb.DuckDBPyConnection, week: dt.date) -> FacetsData | N
     if all(stamp is None for stamp in as_of.values()):
         return None
 
-    def frame(sql: str) -> pd.DataFrame:
-        return con.execute(sql, [week]).df()
+    def rows(sql: str) -> list[Row]:
+        return dict_rows(con.execute(sql, [week]))
 
     return FacetsData(
-        countries=frame("SELECT facet, facet_value, basis, country, tokens, share FROM weekly_facet_country_usage "
-                        "WHERE week_start = ? ORDER BY ALL"),
-        usage=frame("SELECT facet, facet_value, is_estimate, tokens, share FROM weekly_facet_usage "
-                    "WHERE week_start = ? ORDER BY ALL"),
-        streaks=frame("SELECT scope, subject, rival, basis, streak_weeks FROM leadership_streaks "
-                      "WHERE kind = 'facet_country_vs' AND week_start = ? AND streak_weeks > 0 ORDER BY scope"),
-        as_of={name: None if stamp is None else pd.Timestamp(stamp) for name, stamp in as_of.items()},
+        countries=rows("SELECT facet, facet_value, basis, country, tokens, share FROM weekly_facet_country_usage "
+                       "WHERE week_start = ? ORDER BY ALL"),
+        usage=rows("SELECT facet, facet_value, is_estimate, tokens, share FROM weekly_facet_usage "
+                   "WHERE week_start = ? ORDER BY ALL"),
+        streaks=rows("SELECT scope, subject, rival, basis, streak_weeks FROM leadership_streaks "
+                     "WHERE kind = 'facet_country_vs' AND week_start = ? AND streak_weeks > 0 ORDER BY scope"),
+        as_of=as_of,
     )

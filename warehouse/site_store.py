@@ -24,7 +24,7 @@ from filelock import FileLock
 from transforms.site.links import INDEX
 from transforms.site.pages import site_pages
 from warehouse.files import write_atomic
-from warehouse.report_store import ReportError, is_synthetic, load_history, load_report_data
+from warehouse.report_store import ReportError, is_synthetic, load_history, load_report_data, load_reports
 
 MANIFEST = "manifest.json"
 LOCK = ".build.lock"
@@ -90,10 +90,11 @@ def build_site(
     Raises `ReportError` when no week is loaded or the derived tables are missing."""
     synthetic = is_synthetic(con) if synthetic is None else synthetic
     history = load_history(con, synthetic)
-    if history.weeks.empty:
+    if not history.weeks:
         raise ReportError("no week in weekly_totals yet: load data first")
-    weeks = [load_report_data(con, week.date(), synthetic) for week in history.weeks["week_start"]]
-    overview = load_report_data(con, history.weeks["week_start"].iloc[-1].date(), synthetic, history_weeks=None)
+    loaded = [row["week_start"] for row in history.weeks]
+    weeks = load_reports(con, loaded, synthetic)
+    overview = load_report_data(con, loaded[-1], synthetic, history_weeks=None)
     pages = site_pages(weeks, overview, history)
 
     site_dir = Path(site_dir)

@@ -165,3 +165,8 @@ def with_overlapping_bounds(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyCo
         "UPDATE weekly_model_usage SET tokens_upper = 4_700_000_000_000 WHERE week_start = ? AND rank = 2", [DEMO_WEEK]
     )
     return con
+
+
+def changed(rows: list[dict], where: dict, **values) -> list[dict]:
+    """A copy of the table `rows` in which every row matching all of `where` (column -> value) takes `values`."""
+    return [{**row, **values} if all(row[k] == v for k, v in where.items()) else dict(row) for row in rows]

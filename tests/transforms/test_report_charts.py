@@ -5,10 +5,9 @@ import dataclasses
 import re
 import xml.etree.ElementTree as ET
 
-import pandas as pd
 import pytest
 
-from tests.transforms.report_demo_week import DEMO_WEEK, demo_warehouse, with_overlapping_bounds
+from tests.transforms.report_demo_week import DEMO_WEEK, changed, demo_warehouse, with_overlapping_bounds
 from transforms.report.charts import CHARTS, LAYOUTS, country_colour, country_label
 from transforms.report.render import stamp
 from warehouse.report_store import load_report_data
@@ -109,15 +108,14 @@ def test_the_lead_chart_states_the_lead_and_its_bounds(demo):
 
 
 def test_one_week_of_history_says_one_week(demo):
-    one = dataclasses.replace(demo, totals=demo.totals.tail(1))
+    one = dataclasses.replace(demo, totals=demo.totals[-1:])
     for stem in ("weekly_models", "author_share", "country_share", "cn_vs_us_lead"):
         assert "1 week to the week of 30 March 2026." in words(draw(one, stem).svg)
         assert "1 weeks" not in words(draw(one, stem).svg)
 
 
 def test_an_incomplete_week_is_faded_and_said(demo):
-    totals = demo.totals.copy()
-    totals.loc[totals["week_start"] == pd.Timestamp(DEMO_WEEK), ["is_complete", "days"]] = [False, 4]
+    totals = changed(demo.totals, {"week_start": DEMO_WEEK}, is_complete=False, days=4)
     partial = dataclasses.replace(demo, totals=totals)
     svg = draw(partial, "weekly_models").svg
     assert 'fill-opacity="0.45"' in svg

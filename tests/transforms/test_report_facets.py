@@ -3,29 +3,33 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import datetime as dt
 
 from transforms.report.facets import FacetsData, write_facets_text
 from transforms.report.templating import environment
 
-AS_OF = pd.Timestamp("2026-04-06 02:00:00")
+AS_OF = dt.datetime(2026, 4, 6, 2)
+
+
+def table(rows: list[tuple], columns: list[str]) -> list[dict]:
+    return [dict(zip(columns, row)) for row in rows]
 
 
 def data(**overrides) -> FacetsData:
-    countries = pd.DataFrame([
+    countries = table([
         # tool calling top 9: CN 210, US 140, unattributed 98 of 448
         ("modality", "tool_calling", "chart_top9", "CN", 210, 210 / 448),
         ("modality", "tool_calling", "chart_top9", "US", 140, 140 / 448),
         ("modality", "tool_calling", "chart_top9", "unattributed", 98, 98 / 448),
         ("category", "programming", "estimate", "CN", 600, 600 / 900),
         ("category", "programming", "estimate", "US", 300, 300 / 900),
-    ], columns=["facet", "facet_value", "basis", "country", "tokens", "share"])
-    usage = pd.DataFrame([("modality", "tool_calling", False, 490, 0.7), ("category", "programming", True, 1000, 0.8)],
-                         columns=["facet", "facet_value", "is_estimate", "tokens", "share"])
-    streaks = pd.DataFrame([("category:programming", "CN", "US", "estimate", 2),
-                            ("modality:tool_calling", "CN", "US", "chart_top9", 1),
-                            ("modality:audio", "US", "CN", "chart_top9", 4)],
-                           columns=["scope", "subject", "rival", "basis", "streak_weeks"])
+    ], ["facet", "facet_value", "basis", "country", "tokens", "share"])
+    usage = table([("modality", "tool_calling", False, 490, 0.7), ("category", "programming", True, 1000, 0.8)],
+                  ["facet", "facet_value", "is_estimate", "tokens", "share"])
+    streaks = table([("category:programming", "CN", "US", "estimate", 2),
+                     ("modality:tool_calling", "CN", "US", "chart_top9", 1),
+                     ("modality:audio", "US", "CN", "chart_top9", 4)],
+                    ["scope", "subject", "rival", "basis", "streak_weeks"])
     fields = dict(countries=countries, usage=usage, streaks=streaks,
                   as_of={"rankings-daily-facets": AS_OF, "rankings-weekly-estimates": AS_OF})
     return FacetsData(**{**fields, **overrides})
@@ -51,7 +55,7 @@ def test_country_shares_of_the_top9_with_estimates_marked():
 
 
 def test_a_facet_not_loaded_says_so_and_only_loaded_datasets_are_cited():
-    empty = data(countries=data().countries.iloc[:3], as_of={"rankings-daily-facets": AS_OF,
+    empty = data(countries=data().countries[:3], as_of={"rankings-daily-facets": AS_OF,
                                                               "rankings-weekly-estimates": None})
     text = write_facets_text(empty)
     assert text.rows[1]["china"] == "not loaded" and len(text.citations) == 1
@@ -68,7 +72,7 @@ def test_both_layouts_show_the_section():
 
 def test_others_is_the_rest_of_the_top9_never_a_negative_zero():
     # 0.064 + 0.936 is a hair over 1 in floating point: 1 - 0.064 - 0.936 printed "-0.0%"
-    countries = pd.DataFrame([("modality", "tool_calling", "chart_top9", "CN", 64, 64 / 1000),
-                              ("modality", "tool_calling", "chart_top9", "US", 936, 936 / 1000)],
-                             columns=["facet", "facet_value", "basis", "country", "tokens", "share"])
+    countries = table([("modality", "tool_calling", "chart_top9", "CN", 64, 64 / 1000),
+                       ("modality", "tool_calling", "chart_top9", "US", 936, 936 / 1000)],
+                      ["facet", "facet_value", "basis", "country", "tokens", "share"])
     assert write_facets_text(data(countries=countries)).rows[0]["others"] == "0.0%"

@@ -68,8 +68,8 @@ def test_real_data_carry_no_synthetic_notice():
 
 def test_html_escapes_names(report):
     data = load_report_data(demo_warehouse(), DEMO_WEEK, synthetic=False)
-    models = data.models.copy()
-    models.loc[0, "display_name"] = "<b>Odd | Name</b>"
+    models = [dict(row) for row in data.models]
+    models[0]["display_name"] = "<b>Odd | Name</b>"
     rendered = render(dataclasses.replace(data, models=models))
     assert "&lt;b&gt;Odd | Name&lt;/b&gt;" in rendered.html and "<b>Odd" not in rendered.html
     assert "<b>Odd \\| Name</b>" in rendered.markdown

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
-
 from transforms.report.snapshots import SnapshotsData, usd, write_snapshots_text
 
-END = pd.Timestamp("2026-06-21")
+END = dt.date(2026, 6, 21)
 
 
 def extremes(**overrides) -> dict:
@@ -19,14 +17,14 @@ def extremes(**overrides) -> dict:
 
 
 def data(**overrides) -> SnapshotsData:
-    cost = pd.DataFrame([extremes(), extremes(turn_range="50-plus-turns", turn_order=4, cheapest_cost_usd=2.0,
+    cost = [extremes(), extremes(turn_range="50-plus-turns", turn_order=4, cheapest_cost_usd=2.0,
                                               cheapest_change=-0.5, dearest_cost_usd=150.0, dearest_change=0.1),
-                         extremes(app_slug="claude-code", app_name="Claude Code")])
-    tasks = pd.DataFrame([dict(label="Code", position=1, usage_share=0.56, token_share=0.6, usage_share_change=0.06,
-                               token_share_change=None)])
-    movers = pd.DataFrame([dict(model_id="m/b", tag="code:impl", usage_share_change=0.15),
-                           dict(model_id="m/a", tag="code:impl", usage_share_change=-0.1)])
-    values = dict(session_cost=cost, session_cost_as_of=pd.Timestamp("2026-06-22 05:00"), tasks=tasks, movers=movers,
+                         extremes(app_slug="claude-code", app_name="Claude Code")]
+    tasks = [dict(label="Code", position=1, usage_share=0.56, token_share=0.6, usage_share_change=0.06,
+                  token_share_change=None)]
+    movers = [dict(model_id="m/b", tag="code:impl", usage_share_change=0.15),
+              dict(model_id="m/a", tag="code:impl", usage_share_change=-0.1)]
+    values = dict(session_cost=cost, session_cost_as_of=dt.datetime(2026, 6, 22, 5), tasks=tasks, movers=movers,
                   tasks_as_of=dt.date(2026, 6, 21))
     return SnapshotsData(**{**values, **overrides})
 
@@ -52,7 +50,7 @@ def test_task_shares_carry_exactly_the_endpoints_citation_and_no_licence():
 
 
 def test_a_week_without_a_capture_says_so_and_a_dataset_never_captured_has_no_section():
-    text = write_snapshots_text(data(session_cost=pd.DataFrame(), session_cost_as_of=None, tasks=None, movers=None))
+    text = write_snapshots_text(data(session_cost=[], session_cost_as_of=None, tasks=None, movers=None))
     assert text.session_cost["empty"] == "No session-cost snapshot: none was captured by the end of this week."
     assert text.tasks is None
 

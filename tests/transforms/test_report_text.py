@@ -2,11 +2,10 @@
 
 import dataclasses
 
-import pandas as pd
 import pytest
 
 from tests.transforms.conftest import week
-from tests.transforms.report_demo_week import DEMO_WEEK, demo_warehouse, with_overlapping_bounds
+from tests.transforms.report_demo_week import DEMO_WEEK, changed, demo_warehouse, with_overlapping_bounds
 from transforms.report.text import TOP10_COLUMNS, write_text
 from warehouse.report_store import load_report_data
 
@@ -63,7 +62,7 @@ def test_unattributed_models_above_one_percent_are_named(demo):
 
 
 def test_no_unattributed_model_above_one_percent(demo):
-    models = demo.models.assign(country=demo.models["country"].replace("unattributed", "FR"))
+    models = changed(demo.models, {"country": "unattributed"}, country="FR")
     assert write_text(dataclasses.replace(demo, models=models)).unattributed.startswith("No unattributed model")
 
 
@@ -77,66 +76,58 @@ def test_figures_restated_since_the_previous_week_are_listed(demo):
 
 
 def test_a_long_list_of_restatements_is_cut(demo):
-    many = pd.concat([demo.restated.head(1)] * 12, ignore_index=True)
-    many["display_name"] = [f"Model {i}" for i in range(12)]
+    many = [{**demo.restated[0], "display_name": f"Model {i}"} for i in range(12)]
     lines = write_text(dataclasses.replace(demo, restated=many)).restated
     assert len(lines) == 11 and lines[-1] == "Week of 2026-03-23: 2 more figures restated"
 
 
 def test_no_restatement_is_said(demo):
-    text = write_text(dataclasses.replace(demo, restated=demo.restated.head(0)))
+    text = write_text(dataclasses.replace(demo, restated=[]))
     assert text.restated == []
     assert text.restated_intro == "No figure of an earlier week has been restated since 2026-03-30."
 
 
 def test_an_incomplete_week_is_marked(demo):
-    totals = demo.totals.copy()
-    totals.loc[totals["week_start"] == demo.week, ["is_complete", "days"]] = [False, 4]
+    totals = changed(demo.totals, {"week_start": DEMO_WEEK}, is_complete=False, days=4)
     notices = write_text(dataclasses.replace(demo, totals=totals)).notices
     assert notices == ["This week is incomplete: 4 of its 7 days are published, so its figures are partial."]
 
 
 def test_total_without_a_previous_week_and_a_fall(demo):
-    totals = demo.totals.copy()
-    row = totals["week_start"] == demo.week
-    totals.loc[row, "wow_growth"] = None
+    totals = changed(demo.totals, {"week_start": DEMO_WEEK}, wow_growth=None)
     assert headline(dataclasses.replace(demo, totals=totals)).startswith(
         "Total usage was 27.0T tokens (no complete previous week to compare with)."
     )
-    totals.loc[row, "wow_growth"] = -0.052
+    totals = changed(demo.totals, {"week_start": DEMO_WEEK}, wow_growth=-0.052)
     assert headline(dataclasses.replace(demo, totals=totals)).startswith("Total usage fell 5.2% to 27.0T tokens.")
 
 
 def test_a_us_lead_new_this_week(demo):
-    countries = demo.countries.copy()
-    us = (countries["week_start"] == demo.week) & (countries["country"] == "US") & (countries["basis"] == "chart_top9")
-    countries.loc[us, ["tokens", "tokens_upper"]] = [14 * 10**12, 14 * 10**12]
-    streaks = demo.streaks.copy()
-    vs = (streaks["week_start"] == demo.week) & (streaks["kind"] == "country_vs")
-    streaks.loc[vs, ["subject", "rival", "streak_weeks", "certain_weeks"]] = ["US", "CN", 1, 1]
+    countries = changed(demo.countries, {"week_start": DEMO_WEEK, "country": "US", "basis": "chart_top9"},
+                        tokens=14 * 10**12, tokens_upper=14 * 10**12)
+    streaks = changed(demo.streaks, {"week_start": DEMO_WEEK, "kind": "country_vs"},
+                      subject="US", rival="CN", streak_weeks=1, certain_weeks=1)
     text = headline(dataclasses.replace(demo, countries=countries, streaks=streaks))
     assert "US-origin models: 14.0T (+0.76%), ahead of China (12.96T, +31.48%), a lead new this week." in text
 
 
 def test_a_model_that_stays_at_number_one(demo):
-    streaks = demo.streaks.copy()
-    top1 = (streaks["week_start"] == demo.week) & (streaks["kind"] == "model_top1")
-    streaks.loc[top1, "streak_weeks"] = 3
+    streaks = changed(demo.streaks, {"week_start": DEMO_WEEK, "kind": "model_top1"}, streak_weeks=3)
     text = headline(dataclasses.replace(demo, streaks=streaks))
     assert "#1: Qwen3.6 Plus (free), 4.6T, #1 for the 3rd consecutive week." in text
 
 
 def test_the_top10_table(demo):
     table = write_text(demo).top10
-    assert list(table.columns) == TOP10_COLUMNS
-    assert table["rank"].tolist() == list(range(1, 11))
-    assert table["tokens"].dtype == "int64"
-    first, second = table.iloc[0], table.iloc[1]
+    assert all(list(row) == TOP10_COLUMNS for row in table)
+    assert [row["rank"] for row in table] == list(range(1, 11))
+    assert all(type(row["rank"]) is int and type(row["tokens"]) is int for row in table)
+    first, second = table[0], table[1]
     assert (first["model"], first["tokens_T"], first["wow_change"], first["rank_change"]) == (
         "Qwen3.6 Plus (free)", "4.60T", "new", "new"
     )
     assert (second["wow_change"], second["rank_change"]) == ("-6.7%", "▼1")
-    assert pd.Series(table["country"]).tolist()[:9] == ["CN"] * 6 + ["US"] * 3
+    assert [row["country"] for row in table][:9] == ["CN"] * 6 + ["US"] * 3
 
 
 B = 10**9
@@ -171,8 +162,8 @@ def test_a_partial_week_is_compared_with_nothing_but_names_the_previous_week(thr
         "This week is incomplete: leads and streaks count complete weeks only. In the previous week China had "
         "been ahead of the US (top-9 basis) for 2 consecutive weeks."
     )
-    table = text.top10.set_index("model")
-    assert table[["wow_change", "rank_change"]].to_dict("index") == {
+    table = {row["model"]: {"wow_change": row["wow_change"], "rank_change": row["rank_change"]} for row in text.top10}
+    assert table == {
         "qwen/a": {"wow_change": "–", "rank_change": "–"},
         "openai/b": {"wow_change": "–", "rank_change": "–"},
         "mistralai/m": {"wow_change": "new", "rank_change": "new"},
@@ -187,7 +178,7 @@ def test_the_first_week_of_data_calls_nothing_new(three_weeks):
     text = write_text(load_report_data(three_weeks.con, week(0), synthetic=False))
     assert text.headline[0] == "Total usage was 3.9T tokens (no complete previous week to compare with)."
     assert text.headline[2] == "#1: qwen/a, 2.1T. #2: openai/b, 1.4T."
-    assert set(text.top10["wow_change"]) == set(text.top10["rank_change"]) == {"–"}
+    assert {row["wow_change"] for row in text.top10} == {row["rank_change"] for row in text.top10} == {"–"}
     assert text.table_note == "There is no complete previous week to compare with (–)."
     assert text.lead_note == "China has been ahead of the US (top-9 basis) for 1 consecutive week, since the week of 2026-03-02; its longest lead on record is 1 week."
 
@@ -196,5 +187,5 @@ def test_a_complete_week_after_a_complete_one(three_weeks):
     text = write_text(load_report_data(three_weeks.con, week(1), synthetic=False))
     assert text.headline[0] == "Total usage rose 19.6% to 4.7T tokens."
     assert text.headline[2] == "#1: qwen/a, 2.8T, #1 for the 2nd consecutive week. #2: openai/b, 1.47T."
-    assert text.top10[["wow_change", "rank_change"]].values.tolist() == [["+33.3%", "="], ["+5.0%", "="]]
+    assert [[row["wow_change"], row["rank_change"]] for row in text.top10] == [["+33.3%", "="], ["+5.0%", "="]]
     assert text.table_note is None

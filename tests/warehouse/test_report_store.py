@@ -3,9 +3,10 @@
 import datetime as dt
 import json
 import stat
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
-import pandas as pd
 import pytest
 
 from tests.transforms.conftest import Warehouse, week
@@ -74,13 +75,13 @@ def test_history_covers_26_weeks_and_streaks_two():
         [DEMO_WEEK],
     )
     data = load_report_data(con, DEMO_WEEK, synthetic=True)
-    assert len(data.totals) == 8 and data.totals["week_start"].is_monotonic_increasing
-    assert set(data.streaks["week_start"].dt.date) == {DEMO_WEEK, DEMO_WEEK - dt.timedelta(weeks=1)}
+    assert [row["week_start"] for row in data.totals] == [DEMO_WEEK - dt.timedelta(weeks=n) for n in range(7, -1, -1)]
+    assert {row["week_start"] for row in data.streaks} == {DEMO_WEEK, DEMO_WEEK - dt.timedelta(weeks=1)}
     top1 = data.streak("model_top1", week=data.previous_week)
     assert (top1["subject"], top1["subject_name"], top1["streak_weeks"]) == (
         "xiaomi/mimo-v2-pro-20260318", "MiMo-V2-Pro", 2
     )
-    assert data.models["rank"].tolist() == list(range(1, 13))
+    assert [row["rank"] for row in data.models] == list(range(1, 13))
 
 
 def test_a_figure_restated_twice_counts_once():
@@ -89,11 +90,11 @@ def test_a_figure_restated_twice_counts_once():
         "INSERT INTO restatements VALUES (DATE '2026-03-28', 'xiaomi/mimo-v2-pro-20260318', 474000000000, "
         "476000000000, TIMESTAMP '2026-03-31 02:00:00', TIMESTAMP '2026-04-02 02:00:00', 'r2', 'r3')"
     )
-    restated = load_report_data(con, DEMO_WEEK, synthetic=True).restated.set_index("model_permaslug")
-    mimo = restated.loc["xiaomi/mimo-v2-pro-20260318"]
+    restated = {row["model_permaslug"]: row for row in load_report_data(con, DEMO_WEEK, synthetic=True).restated}
+    mimo = restated["xiaomi/mimo-v2-pro-20260318"]
     assert (mimo["days"], mimo["old_tokens"], mimo["new_tokens"]) == (2, 950 * 10**9, 957 * 10**9)
-    assert "anthropic/claude-opus-4.6" not in restated.index  # restated before the week began
-    assert restated["week_start"].dt.date.unique().tolist() == [dt.date(2026, 3, 23)]
+    assert "anthropic/claude-opus-4.6" not in restated  # restated before the week began
+    assert {row["week_start"] for row in restated.values()} == {dt.date(2026, 3, 23)}
 
 
 def test_write_report_writes_every_file(tmp_path):
@@ -135,28 +136,27 @@ def test_the_top10_frame_serialises_for_a_table_artifact(tmp_path):
 def test_the_chart_frames_of_the_demo_week():
     """Top-9 remainder, author and country shares and the China–US lead, from report_demo_week's literal rows."""
     data = load_report_data(demo_warehouse(), DEMO_WEEK, synthetic=True)
-    this = pd.Timestamp(DEMO_WEEK)
-    totals = data.totals.set_index("week_start")
+    this, first = data.totals[-1], data.totals[0]
     # 27,003B in all; the top 9 of DEMO_MODELS sum to 15,990B; earlier weeks have no model rows
-    assert (totals.loc[this, "top9_tokens"], totals.loc[this, "others_tokens"]) == (15_990 * B, 11_013 * B)
-    assert (totals["top9_tokens"].iloc[0], totals["others_tokens"].iloc[0]) == (0, 19_100 * B)
-    authors = data.authors[data.authors["week_start"] == this]
-    assert list(zip(authors["position"], authors["author"].fillna("*"), authors["tokens"])) == [
+    assert this["week_start"] == DEMO_WEEK and (this["top9_tokens"], this["others_tokens"]) == (15_990 * B, 11_013 * B)
+    assert (first["top9_tokens"], first["others_tokens"]) == (0, 19_100 * B)
+    authors = [row for row in data.authors if row["week_start"] == DEMO_WEEK]
+    assert [(row["position"], row["author"] or "*", row["tokens"]) for row in authors] == [
         (1, "qwen", 6_244 * B), (2, "xiaomi", 3_080 * B), (3, "anthropic", 2_040 * B), (4, "stepfun", 1_400 * B),
         (5, "minimax", 1_190 * B), (6, "deepseek", 1_046 * B), (7, "google", 990 * B), (8, "openrouter", 700 * B),
         (9, "*", 450 * B),  # x-ai, the only other author
         (10, "*", 1_890_210 * 10**6),  # the `other` rows: 7% of the total
     ]
-    assert authors["share"].tolist() == pytest.approx([t / (27_003 * B) for t in authors["tokens"]])
-    countries = data.country_shares[data.country_shares["week_start"] == this]
-    assert list(zip(countries["position"], countries["country"].fillna("*"), countries["tokens"])) == [
+    assert [row["share"] for row in authors] == pytest.approx([row["tokens"] / (27_003 * B) for row in authors])
+    countries = [row for row in data.country_shares if row["week_start"] == DEMO_WEEK]
+    assert [(row["position"], row["country"] or "*", row["tokens"]) for row in countries] == [
         (1, "CN", 16_700 * B), (2, "US", 8_700 * B), (7, "*", 1_890_210 * 10**6)
     ]
-    assert countries["share"].tolist() == pytest.approx([0.618450, 0.322186, 0.07], abs=5e-7)
-    lead = data.lead.set_index("week_start")
+    assert [row["share"] for row in countries] == pytest.approx([0.618450, 0.322186, 0.07], abs=5e-7)
     # CN 12.96T (≤12.99T) against US 3.03T (≤3.05T); the first week: 2.5T against 3.3T, no bounds
-    assert tuple(lead.loc[this]) == (9_930 * B, 9_910 * B, 9_960 * B)
-    assert tuple(lead.iloc[0]) == (-800 * B, -800 * B, -800 * B)
+    assert data.lead[-1] == {"week_start": DEMO_WEEK, "lead": 9_930 * B, "lead_low": 9_910 * B, "lead_high": 9_960 * B}
+    assert data.lead[0] == {"week_start": first["week_start"], "lead": -800 * B, "lead_low": -800 * B,
+                            "lead_high": -800 * B}
 
 
 def test_the_history_of_models_and_countries():
@@ -169,20 +169,19 @@ def test_the_history_of_models_and_countries():
     wh.week(week(2), {"qwen/a": 500 * B, "openai/b": 150 * B, "mistralai/m": 20 * B}, other=60 * B, skip=(4, 5, 6))
     wh.build()
     history = load_history(wh.con, synthetic=False)
-    assert history.weeks["week_start"].dt.date.tolist() == [week(0), week(1), week(2)]
-    assert history.weeks["is_complete"].tolist() == [True, True, False]
-    summary = history.model_summary.set_index("model_permaslug")
-    assert summary.loc["qwen/a", ["weeks", "best_rank", "peak_tokens", "total_tokens"]].tolist() == [
+    assert [row["week_start"] for row in history.weeks] == [week(0), week(1), week(2)]
+    assert [row["is_complete"] for row in history.weeks] == [True, True, False]
+    summary = {row["model_permaslug"]: row for row in history.model_summary}
+    assert [summary["qwen/a"][c] for c in ("weeks", "best_rank", "peak_tokens", "total_tokens")] == [
         3, 1, 2_800 * B, 6_900 * B  # 2,100B + 2,800B + 2,000B
     ]
-    assert summary.loc["mistralai/m", ["weeks", "best_rank", "peak_tokens", "country"]].tolist() == [1, 3, 80 * B, "FR"]
-    assert list(summary.index) == ["qwen/a", "openai/b", "mistralai/m"]  # latest first, then by total tokens
-    countries = history.countries.set_index(["country", "week_start"])
-    cn = countries.loc[("CN", pd.Timestamp(week(2)))]
+    assert [summary["mistralai/m"][c] for c in ("weeks", "best_rank", "peak_tokens", "country")] == [1, 3, 80 * B, "FR"]
+    assert list(summary) == ["qwen/a", "openai/b", "mistralai/m"]  # latest first, then by total tokens
+    cn = next(row for row in history.countries if (row["country"], row["week_start"]) == ("CN", week(2)))
     assert (cn["tokens"], cn["top9_tokens"], cn["models"]) == (2_000 * B, 2_000 * B, 1)
     assert cn["share"] == pytest.approx(2_000 / 2_920)  # of the week's total, `other` included
-    latest = history.country_summary.set_index("country")["latest_share"]
-    assert latest.to_dict() == pytest.approx({"CN": 2_000 / 2_920, "US": 600 / 2_920, "FR": 80 / 2_920})
+    latest = {row["country"]: row["latest_share"] for row in history.country_summary}
+    assert latest == pytest.approx({"CN": 2_000 / 2_920, "US": 600 / 2_920, "FR": 80 / 2_920})
 
 
 def test_the_apps_of_a_week_are_read_from_the_app_tables():
@@ -190,21 +189,22 @@ def test_the_apps_of_a_week_are_read_from_the_app_tables():
 
     wh = apps_warehouse()
     apps = load_report_data(wh.con, week(1), synthetic=True).apps
-    assert list(apps.top10["rank"]) == list(range(1, 11)) and list(apps.top10["app_id"][:2]) == [BETA, ALPHA]
-    assert list(apps.top10["tokens"][:3]) == [600 * B, 400 * B, 100 * B]
-    assert (apps.top10["prev_rank"][0], apps.top10["rank_change"][0]) == (2, 1)
-    assert [tuple(r) for r in apps.leaders[["scope", "app_id", "app_name", "streak_weeks"]].itertuples(index=False)] \
+    assert [r["rank"] for r in apps.top10] == list(range(1, 11))
+    assert [r["app_id"] for r in apps.top10[:2]] == [BETA, ALPHA]
+    assert [r["tokens"] for r in apps.top10[:3]] == [600 * B, 400 * B, 100 * B]
+    assert (apps.top10[0]["prev_rank"], apps.top10[0]["rank_change"]) == (2, 1)
+    assert [(r["scope"], r["app_id"], r["app_name"], r["streak_weeks"]) for r in apps.leaders] \
         == [("coding", ALPHA, "Alpha Code", 2), ("creative", BETA, "Beta", 1)]
-    assert list(apps.trending["app_name"]) == ["T0", "T1", "T2", "T3", "T4"]
-    assert list(apps.trending["total_tokens"]) == [10 * B, 11 * B, 12 * B, 13 * B, 14 * B]
-    assert apps.as_of == pd.Timestamp("2026-04-07 02:00")
+    assert [r["app_name"] for r in apps.trending] == ["T0", "T1", "T2", "T3", "T4"]
+    assert [r["total_tokens"] for r in apps.trending] == [10 * B, 11 * B, 12 * B, 13 * B, 14 * B]
+    assert apps.as_of == dt.datetime(2026, 4, 7, 2)
     empty = load_report_data(wh.con, week(2), synthetic=True).apps
-    assert empty.empty and empty.top10.empty and empty.trending.empty
+    assert empty.empty and not empty.top10 and not empty.trending
     history = load_history(wh.con, synthetic=True)
-    alpha = history.app_summary.set_index("app_id").loc[ALPHA]
-    assert (list(alpha["names_seen"]), alpha["weeks_overall"], alpha["best_rank"]) == (["Alpha", "Alpha Code"], 2, 1)
-    rows = history.apps[history.apps["app_id"] == ALPHA]
-    assert list(zip(rows["category"], rows["rank"], rows["published_name"])) == [
+    alpha = next(row for row in history.app_summary if row["app_id"] == ALPHA)
+    assert (alpha["names_seen"], alpha["weeks_overall"], alpha["best_rank"]) == (["Alpha", "Alpha Code"], 2, 1)
+    rows = [row for row in history.apps if row["app_id"] == ALPHA]
+    assert [(r["category"], r["rank"], r["published_name"]) for r in rows] == [
         ("all", 1, "Alpha"), ("coding", 1, "Alpha"), ("all", 2, "Alpha Code"), ("coding", 1, "Alpha Code")]
     assert load_history(demo_warehouse(), synthetic=True).apps is None
 
@@ -217,6 +217,15 @@ def test_the_bytes_of_every_report_file_are_pinned(tmp_path):
     files = write_report(demo_warehouse(), tmp_path)
     digests = {path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:16] for path in files.paths}
     assert digests == PINNED_REPORT
+
+
+def test_the_report_path_imports_neither_pandas_nor_pyarrow():
+    """`tokenrank report` reads plain rows: pandas, pyarrow and numpy would cost it ~0.5 s of imports (the dataset
+    declarations it cites import Arrow only on first use: `transforms.arrow`)."""
+    code = ("import sys, warehouse.report_store, warehouse.site_store; "
+            "print(sorted(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 PINNED_REPORT = {

@@ -7,13 +7,11 @@ model rankings' one.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
-
 from transforms.datasets import DATASETS
-from transforms.report.charts import records
-from transforms.report.data import APP_CATEGORIES, AppsData
+from transforms.report.data import APP_CATEGORIES, AppsData, Row, missing
 from transforms.report.numbers import chart_unit, count_of, fmt_fixed
 from transforms.report.svg import INK, MUTED, Chart, Layout, Stamp, SvgImage, fit
 from transforms.report.text import _rank_change, format_as_of, wow_change
@@ -24,7 +22,7 @@ APPS_STEM = "top10_apps"
 APP_FILL = "#3a8a85"
 
 
-def apps_citation(as_of: pd.Timestamp) -> str:
+def apps_citation(as_of: dt.datetime) -> str:
     """'Source: OpenRouter (openrouter.ai/apps), as of 2026-04-06T02:00:00Z.'"""
     return DATASETS["app-rankings"].cite(format_as_of(as_of))
 
@@ -48,7 +46,7 @@ def _category(scope: str) -> str:
     return scope.capitalize()
 
 
-def leader_line(row: dict) -> str:
+def leader_line(row: Row) -> str:
     """'Coding: Kilo Code, #1 for 3 consecutive weeks (since the week of 2026-03-16; longest run 5 weeks)'."""
     weeks = int(row["streak_weeks"])
     line = f"{_category(row['scope'])}: {row['app_name']}, "
@@ -56,8 +54,8 @@ def leader_line(row: dict) -> str:
         line += "#1 this week"
     else:
         line += f"#1 for {count_of(weeks, 'consecutive week')}"
-        line += f" (since the week of {pd.Timestamp(row['streak_start']):%Y-%m-%d})"
-    if not pd.isna(row["longest_weeks"]) and int(row["longest_weeks"]) > weeks:
+        line += f" (since the week of {row['streak_start']:%Y-%m-%d})"
+    if not missing(row["longest_weeks"]) and int(row["longest_weeks"]) > weeks:
         line += f"; its longest run at #1: {count_of(int(row['longest_weeks']), 'week')}"
     return line
 
@@ -65,22 +63,22 @@ def leader_line(row: dict) -> str:
 def write_apps_text(apps: AppsData) -> AppsText:
     if apps.empty:
         return AppsText(NO_APPS, [], None, [], [], TRENDING_NOTE, None)
-    unit = chart_unit(max(apps.top10["tokens"].max(), 1)) if not apps.top10.empty else "B"
+    unit = chart_unit(max(max(row["tokens"] for row in apps.top10), 1)) if apps.top10 else "B"
     top10 = [
         {"rank": int(row["rank"]), "app": row["app_name"], "app_id": int(row["app_id"]),
          "tokens": fmt_fixed(row["tokens"], unit), "wow_change": wow_change(row), "rank_change": _rank_change(row)}
-        for _, row in apps.top10.iterrows()
+        for row in apps.top10
     ]
     note = None
-    if apps.top10.empty:
+    if not apps.top10:
         note = "The overall list of this week is not loaded."
-    elif apps.top10["prev_rank"].isna().all() and not apps.top10["is_new"].fillna(False).any():
+    elif all(missing(row["prev_rank"]) for row in apps.top10) and not any(row["is_new"] for row in apps.top10):
         note = "The previous week's overall list is not loaded, so there is nothing to compare with (–)."
-    by_scope = {row["scope"]: row for row in records(apps.leaders)}
+    by_scope = {row["scope"]: row for row in apps.leaders}
     leaders = [leader_line(by_scope[scope]) if scope in by_scope else f"{_category(scope)}: no list loaded"
                for scope in APP_CATEGORIES]
     trending = [f"{row['app_name']} ({fmt_fixed(row['total_tokens'], chart_unit(row['total_tokens']))} tokens)"
-                for row in records(apps.trending)]
+                for row in apps.trending]
     return AppsText(None, top10, note, leaders, trending, TRENDING_NOTE, apps_citation(apps.as_of))
 
 
@@ -88,12 +86,12 @@ def apps_stamp(apps: AppsData, synthetic: bool) -> Stamp:
     return Stamp(citation=apps_citation(apps.as_of), synthetic=synthetic)
 
 
-def _change(row: dict) -> str:
-    change = wow_change(pd.Series(row))
+def _change(row: Row) -> str:
+    change = wow_change(row)
     return change if change in ("new", "–") else ("▲ " if change.startswith("+") else "▼ ") + change[1:]
 
 
-def apps_chart(apps: AppsData, week: pd.Timestamp, layout: Layout, stamp: Stamp) -> SvgImage:
+def apps_chart(apps: AppsData, week: dt.date, layout: Layout, stamp: Stamp) -> SvgImage:
     """The week's overall top 10 apps: tokens as horizontal bars, and the change on the previous week."""
     top = apps.top10
     chart = Chart(layout, stamp, f"Top 10 apps, week of {week.day} {week:%B %Y}",
@@ -105,11 +103,11 @@ def apps_chart(apps: AppsData, week: pd.Timestamp, layout: Layout, stamp: Stamp)
     change_width = 70 if layout.narrow else 100
     bar_left = x0 + (30 if layout.narrow else 260)
     bar_room = x0 + width - change_width - bar_left - (60 if layout.narrow else 80)
-    largest = max(int(top["tokens"].max()) if not top.empty else 1, 1)
+    largest = max(max((int(row["tokens"]) for row in top), default=1), 1)
     unit = chart_unit(largest)
     svg.text(bar_left, y0 + size, "Tokens", size, fill=MUTED)
     svg.text(x0 + width, y0 + size, "vs last week", size, anchor="end", fill=MUTED)
-    for i, row in enumerate(records(top)):
+    for i, row in enumerate(top):
         top_y = y0 + 26 + i * row_height
         name = f"#{int(row['rank'])} {row['app_name']}"
         if layout.narrow:
@@ -127,10 +125,10 @@ def apps_chart(apps: AppsData, week: pd.Timestamp, layout: Layout, stamp: Stamp)
     return chart.finish(describe_apps(apps, week))
 
 
-def describe_apps(apps: AppsData, week: pd.Timestamp) -> str:
+def describe_apps(apps: AppsData, week: dt.date) -> str:
     """The chart's point: the top three apps and their tokens."""
     top = apps.top10
-    unit = chart_unit(max(int(top["tokens"].max()) if not top.empty else 1, 1))
+    unit = chart_unit(max(max((int(row["tokens"]) for row in top), default=1), 1))
     leaders = "; ".join(f"#{int(row['rank'])} {row['app_name']} {fmt_fixed(row['tokens'], unit)}"
-                        for row in records(top.head(3)))
+                        for row in top[:3])
     return f"Top 10 apps on OpenRouter by tokens in the week of {week.day} {week:%B %Y}: {leaders}."

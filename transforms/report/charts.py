@@ -12,12 +12,13 @@ chart's point in one or two sentences (the image's alt text and SVG <desc>).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
-import pandas as pd
-
-from transforms.report.data import OTHER_AUTHORS, OTHER_COUNTRIES, OUTSIDE, OUTSIDE_TOP50, UNATTRIBUTED, ReportData
+from transforms.report.data import (
+    OTHER_AUTHORS, OTHER_COUNTRIES, OUTSIDE, OUTSIDE_TOP50, UNATTRIBUTED, ReportData, Row, missing,
+)
 from transforms.report.numbers import chart_unit, count_of, fmt_fixed, fmt_pct, fmt_share, unit_scale
 from transforms.report.svg import (
     GRID, INK, MUTED, NARROW, WIDE, Chart, Layout, LegendItem, Stamp, Svg, SvgImage, fit, nice_ticks, text_width,
@@ -57,12 +58,7 @@ def country_label(code: str) -> str:
     return name if name == code else f"{name} ({code})"
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
-    """The rows of `frame` as dicts: what the drawing loops iterate (far cheaper than `iterrows`)."""
-    return frame.to_dict("records")
-
-
-def _day(week: pd.Timestamp) -> str:
+def _day(week: dt.date) -> str:
     return f"{week.day} {week:%B %Y}"
 
 
@@ -119,7 +115,7 @@ class Bands:
         return self.left + self.band * (i + 0.5)
 
 
-def _week_ticks(svg: Svg, plot: Plot, weeks: list[pd.Timestamp], layout: Layout) -> None:
+def _week_ticks(svg: Svg, plot: Plot, weeks: list[dt.date], layout: Layout) -> None:
     """Week labels under the bars, thinned to fit, counted back from the last week so that it is always
     labelled; the year is written under the first label and wherever it changes."""
     size = layout.small_size
@@ -198,21 +194,25 @@ def _edge_labels(svg: Svg, plot: Plot, labels: list[EdgeLabel], layout: Layout, 
         svg.text(column + 10 + value_width, y + size * 0.35, fit(label.name, size, width - 10 - value_width), size)
 
 
-def _partial_note(weeks: pd.DataFrame) -> list[str]:
-    partial = weeks[~weeks["is_complete"].astype(bool)]
+def _partial_note(weeks: list[Row]) -> list[str]:
     return [
         f"Faded: the week of {_day(row['week_start'])} is incomplete ({int(row['days'])} of its 7 days loaded)."
-        for row in records(partial)
+        for row in weeks if not row["is_complete"]
     ]
 
 
-def _narrow_window(frame: pd.DataFrame, weeks: list[pd.Timestamp], layout: Layout) -> pd.DataFrame:
-    if not layout.narrow or len(weeks) <= NARROW_WEEKS:
-        return frame
-    return frame[frame["week_start"] >= weeks[-NARROW_WEEKS]]
+def _window(data: ReportData, layout: Layout) -> list[Row]:
+    """The weekly_totals rows a chart shows: every week of the report, the last `NARROW_WEEKS` on phones."""
+    return data.totals[-NARROW_WEEKS:] if layout.narrow else data.totals
 
 
-def _window_subtitle(weeks: list[pd.Timestamp]) -> str:
+def _in_weeks(rows: list[Row], weeks: list[Row]) -> list[Row]:
+    """The rows of `rows` whose week_start is one of `weeks`' (weekly_totals rows)."""
+    shown = {week["week_start"] for week in weeks}
+    return [row for row in rows if row["week_start"] in shown]
+
+
+def _window_subtitle(weeks: list[dt.date]) -> str:
     return f"{count_of(len(weeks), 'week')} to the week of {_day(weeks[-1])}"
 
 
@@ -227,25 +227,25 @@ class Segment:
     fill: str
 
 
-def _stacked_bars(chart: Chart, weeks: pd.DataFrame, stacks: dict[pd.Timestamp, list[Segment]],
-                  top: dict[pd.Timestamp, float], value_ticks: tuple[list[float], Callable[[float], str]],
+def _stacked_bars(chart: Chart, weeks: list[Row], stacks: dict[dt.date, list[Segment]],
+                  top: dict[dt.date, float], value_ticks: tuple[list[float], Callable[[float], str]],
                   edge: list[tuple[str, str, str, str]], top_label: str | None) -> None:
-    """Bars of stacked segments, one per week (bottom segment first), with the last bar's segments
-    labelled in the right column (wide) — `edge` is (segment key, name, value, fill) in stack order."""
+    """Bars of stacked segments, one per week of `weeks` (weekly_totals rows; bottom segment first), with
+    the last bar's segments labelled in the right column (wide) — `edge` is (segment key, name, value, fill)
+    in stack order."""
     layout = chart.layout
-    week_list = list(weeks["week_start"])
+    week_list = [row["week_start"] for row in weeks]
     label_column = 0 if layout.narrow else 270
     plot = _plot(chart.plot_area(260 if layout.narrow else 340), layout, 44, label_column)
     ticks, tick_label = value_ticks
     y = _value_axis(chart.svg, plot, ticks, tick_label, layout)
     bands = Bands.of(plot, len(week_list))
     bar = bands.bar
-    partial = dict(zip(weeks["week_start"], ~weeks["is_complete"].astype(bool)))
-    for i, week in enumerate(week_list):
+    for i, row in enumerate(weeks):
         x = bands.x(i)
         base = 0.0
-        faded = {"fill_opacity": PARTIAL_OPACITY} if partial[week] else {}
-        for segment in stacks.get(week, []):
+        faded = {} if row["is_complete"] else {"fill_opacity": PARTIAL_OPACITY}
+        for segment in stacks.get(row["week_start"], []):
             y0, y1 = y(base), y(base + segment.value)
             chart.svg.rect(x, y1, bar, y0 - y1, segment.fill, stroke="#ffffff",
                            stroke_width="0.6" if bar > 4 else "0", **faded)
@@ -265,27 +265,40 @@ def _stacked_bars(chart: Chart, weeks: pd.DataFrame, stacks: dict[pd.Timestamp, 
     _edge_labels(chart.svg, plot, labels, layout, x_last + bar / 2)
 
 
+def _of_week(rows: list[Row], week: dt.date, order: str) -> list[Row]:
+    """The rows of one week, by the column `order`."""
+    return sorted((row for row in rows if row["week_start"] == week), key=lambda row: row[order])
+
+
+def _by_week(rows: list[Row], order: str) -> dict[dt.date, list[Row]]:
+    """`rows` grouped by week (in week order), each week's rows by the column `order`."""
+    grouped: dict[dt.date, list[Row]] = {}
+    for row in sorted(rows, key=lambda row: (row["week_start"], row[order])):
+        grouped.setdefault(row["week_start"], []).append(row)
+    return grouped
+
+
 def weekly_models_chart(data: ReportData, layout: Layout, stamp: Stamp) -> SvgImage:
     """Each week's own top 9 models stacked (#1 at the bottom), all other tokens on top as Others: the
     chart of openrouter.ai/rankings. The latest week's top 9 keep one colour each across the weeks; a
     model in an earlier week's top 9 only is drawn in light grey."""
-    weeks = _narrow_window(data.totals, list(data.totals["week_start"]), layout)
-    week_list = list(weeks["week_start"])
-    top9 = data.top9[data.top9["week_start"].isin(week_list)]
-    latest = top9[top9["week_start"] == data.week].sort_values("rank")
-    colours = {slug: MODEL_PALETTE[i] for i, slug in enumerate(latest["model_permaslug"])}
+    weeks = _window(data, layout)
+    week_list = [row["week_start"] for row in weeks]
+    top9 = _in_weeks(data.top9, weeks)
+    latest = _of_week(top9, data.week_start, "rank")
+    colours = {row["model_permaslug"]: MODEL_PALETTE[i] for i, row in enumerate(latest)}
     chart = Chart(layout, stamp, "Weekly tokens: each week's top 9 models and all others",
                   f"{_window_subtitle(week_list)}. Tokens per week (T = 10¹² tokens).")
-    stacks: dict[pd.Timestamp, list[Segment]] = {}
-    for row in records(top9.sort_values(["week_start", "rank"])):
-        stacks.setdefault(row["week_start"], []).append(
-            Segment(row["model_permaslug"], row["tokens"], colours.get(row["model_permaslug"], EARLIER_FILL)))
-    for row in records(weeks):
+    stacks: dict[dt.date, list[Segment]] = {}
+    for week, rows in _by_week(top9, "rank").items():
+        stacks[week] = [Segment(row["model_permaslug"], row["tokens"], colours.get(row["model_permaslug"], EARLIER_FILL))
+                        for row in rows]
+    for row in weeks:
         stacks.setdefault(row["week_start"], []).append(Segment("Others", row["others_tokens"], OTHERS_FILL))
-    totals = dict(zip(weeks["week_start"], weeks["total_tokens"]))
+    totals = {row["week_start"]: row["total_tokens"] for row in weeks}
     this_week = data.week_totals
     edge = [(row["model_permaslug"], f"#{int(row['rank'])} {row['display_name']}", fmt_fixed(row["tokens"], "T"),
-             colours[row["model_permaslug"]]) for row in records(latest)]
+             colours[row["model_permaslug"]]) for row in latest]
     edge.append(("Others", "Others", fmt_fixed(this_week["others_tokens"], "T"), OTHERS_FILL))
     _stacked_bars(chart, weeks, stacks, totals, _token_ticks(max(totals.values()) * 1.06, "T"), edge,
                   fmt_fixed(this_week["total_tokens"], "T"))
@@ -297,36 +310,35 @@ def weekly_models_chart(data: ReportData, layout: Layout, stamp: Stamp) -> SvgIm
         items = [LegendItem(others, OTHERS_FILL)]
     items.append(LegendItem("Other models that were in an earlier week's top 9", EARLIER_FILL, outline=True))
     chart.legend(items)
-    chart.notes([f"Labelled: the week of {_day(data.week)}, total {fmt_fixed(this_week['total_tokens'], 'T')}.",
+    chart.notes([f"Labelled: the week of {_day(data.week_start)}, total {fmt_fixed(this_week['total_tokens'], 'T')}.",
                  *_partial_note(weeks)])
     return chart.finish(describe_weekly_models(data))
 
 
 def describe_weekly_models(data: ReportData) -> str:
     totals = data.week_totals
-    first = data.top9[(data.top9["week_start"] == data.week) & (data.top9["rank"] == 1)].iloc[0]
+    first = next(row for row in data.top9 if row["week_start"] == data.week_start and row["rank"] == 1)
     sentence = (
-        f"Stacked weekly bars of each week's top 9 models and all others, {_window_subtitle(list(data.totals['week_start']))}: "
+        f"Stacked weekly bars of each week's top 9 models and all others, {_window_subtitle(data.weeks)}: "
         f"{fmt_fixed(totals['total_tokens'], 'T')} tokens in the latest week"
     )
     if not data.is_complete:
         sentence += f" so far ({int(totals['days'])} of 7 days)"
-    elif not pd.isna(totals["wow_growth"]):
+    elif not missing(totals["wow_growth"]):
         sentence += f", {fmt_pct(totals['wow_growth'])} on the week before"
     return (f"{sentence}; #1 {first['display_name']} with {fmt_fixed(first['tokens'], 'T')}, and "
             f"{fmt_fixed(totals['top9_tokens'], 'T')} for the top 9 together.")
 
 
-def _share_chart(chart: Chart, frame: pd.DataFrame, weeks: pd.DataFrame, names: dict[int, str],
-                 fills: dict[int, str], week: pd.Timestamp) -> None:
-    """100% stacked bars of `frame`'s shares by `position` (bottom first), latest shares labelled."""
-    stacks: dict[pd.Timestamp, list[Segment]] = {}
-    for row in records(frame.sort_values(["week_start", "position"])):
-        stacks.setdefault(row["week_start"], []).append(
-            Segment(str(int(row["position"])), row["share"], fills[int(row["position"])]))
-    latest = frame[frame["week_start"] == week].sort_values("position")
+def _share_chart(chart: Chart, rows: list[Row], weeks: list[Row], names: dict[int, str],
+                 fills: dict[int, str], week: dt.date) -> None:
+    """100% stacked bars of `rows`' shares by `position` (bottom first), latest shares labelled."""
+    stacks = {
+        day: [Segment(str(int(row["position"])), row["share"], fills[int(row["position"])]) for row in shares]
+        for day, shares in _by_week(rows, "position").items()
+    }
     edge = [(str(int(row["position"])), names[int(row["position"])], fmt_share(row["share"]),
-             fills[int(row["position"])]) for row in records(latest)]
+             fills[int(row["position"])]) for row in _of_week(rows, week, "position")]
     _stacked_bars(chart, weeks, stacks, {w: 1.0 for w in stacks}, ([0, 0.25, 0.5, 0.75, 1.0], lambda v: f"{v:.0%}"),
                   edge, None)
     chart.legend([LegendItem(f"{name} {value}" if chart.layout.narrow else name, fill)
@@ -335,20 +347,23 @@ def _share_chart(chart: Chart, frame: pd.DataFrame, weeks: pd.DataFrame, names: 
 
 def author_share_chart(data: ReportData, layout: Layout, stamp: Stamp) -> SvgImage:
     """Each week's tokens by model author, as a share of all tokens (the daily `other` rows included)."""
-    weeks = _narrow_window(data.totals, list(data.totals["week_start"]), layout)
-    frame = data.authors[data.authors["week_start"].isin(weeks["week_start"])]
+    weeks = _window(data, layout)
     names, fills = _author_names(data)
     chart = Chart(layout, stamp, "Share of tokens by model author",
-                  f"{_window_subtitle(list(weeks['week_start']))}. The {len(names) - 2} largest authors of the week "
-                  f"of {_day(data.week)}, by share of all tokens.")
-    _share_chart(chart, frame, weeks, names, fills, data.week)
+                  f"{_window_subtitle([row['week_start'] for row in weeks])}. The {len(names) - 2} largest authors "
+                  f"of the week of {_day(data.week_start)}, by share of all tokens.")
+    _share_chart(chart, _in_weeks(data.authors, weeks), weeks, names, fills, data.week_start)
     chart.notes(["Authors are the maker prefix of a model's slug (qwen/…, anthropic/…).", *_partial_note(weeks)])
     return chart.finish(describe_author_share(data))
 
 
+def _latest_authors(data: ReportData) -> list[Row]:
+    """The report week's named authors (not the groups), by position."""
+    return [row for row in _of_week(data.authors, data.week_start, "position") if not missing(row["author"])]
+
+
 def _author_names(data: ReportData) -> tuple[dict[int, str], dict[int, str]]:
-    latest = data.authors[(data.authors["week_start"] == data.week) & data.authors["author"].notna()]
-    names = {int(row["position"]): row["author"] for row in records(latest)}
+    names = {int(row["position"]): row["author"] for row in _latest_authors(data)}
     fills = {position: MODEL_PALETTE[(position - 1) % len(MODEL_PALETTE)] for position in names}
     names |= {OTHER_AUTHORS: "Other authors", OUTSIDE_TOP50: "Outside the daily top 50"}
     fills |= {OTHER_AUTHORS: OTHERS_FILL, OUTSIDE_TOP50: OUTSIDE_FILL}
@@ -356,16 +371,13 @@ def _author_names(data: ReportData) -> tuple[dict[int, str], dict[int, str]]:
 
 
 def describe_author_share(data: ReportData) -> str:
-    latest = data.authors[(data.authors["week_start"] == data.week) & data.authors["author"].notna()]
-    latest = latest.sort_values("position").head(3)
-    shares = ", ".join(f"{row['author']} {fmt_share(row['share'])}" for row in records(latest))
-    return (f"Share of all tokens by model author, {_window_subtitle(list(data.totals['week_start']))}; "
+    shares = ", ".join(f"{row['author']} {fmt_share(row['share'])}" for row in _latest_authors(data)[:3])
+    return (f"Share of all tokens by model author, {_window_subtitle(data.weeks)}; "
             f"the largest in the latest week: {shares}.")
 
 
 def _country_names(data: ReportData, svg: Svg) -> tuple[dict[int, str], dict[int, str]]:
-    named = data.country_shares[data.country_shares["country"].notna()]
-    codes = dict(zip(named["position"].astype(int), named["country"]))
+    codes = {int(row["position"]): row["country"] for row in data.country_shares if not missing(row["country"])}
     names = {position: country_label(code) for position, code in codes.items()}
     fills = {position: country_fill(svg, code) for position, code in codes.items()}
     names |= {OTHER_COUNTRIES: "Other countries", UNATTRIBUTED: "Unattributed", OUTSIDE: "Outside the daily top 50"}
@@ -376,41 +388,42 @@ def _country_names(data: ReportData, svg: Svg) -> tuple[dict[int, str], dict[int
 
 def country_share_chart(data: ReportData, layout: Layout, stamp: Stamp) -> SvgImage:
     """Each week's tokens by the maker's country, over all ranked models, as a share of all tokens."""
-    weeks = _narrow_window(data.totals, list(data.totals["week_start"]), layout)
-    frame = data.country_shares[data.country_shares["week_start"].isin(weeks["week_start"])]
+    weeks = _window(data, layout)
     chart = Chart(layout, stamp, "Share of tokens by maker's country",
-                  f"{_window_subtitle(list(weeks['week_start']))}. All ranked models, by share of all tokens; "
-                  "China hatched.")
+                  f"{_window_subtitle([row['week_start'] for row in weeks])}. All ranked models, by share of all "
+                  "tokens; China hatched.")
     names, fills = _country_names(data, chart.svg)
-    _share_chart(chart, frame, weeks, names, fills, data.week)
+    _share_chart(chart, _in_weeks(data.country_shares, weeks), weeks, names, fills, data.week_start)
     chart.notes(["Tokens outside the daily top 50 (OpenRouter's `other` row) are of unknown origin.",
                  *_partial_note(weeks)])
     return chart.finish(describe_country_share(data))
 
 
 def describe_country_share(data: ReportData) -> str:
-    shares = data.country_shares
-    latest = shares[(shares["week_start"] == data.week) & shares["country"].isin(["CN", "US"])]
-    first_week = data.totals["week_start"].iloc[0]
-    first = shares[(shares["week_start"] == first_week) & shares["country"].isin(["CN", "US"])]
-    now = dict(zip(latest["country"], latest["share"]))
-    then = dict(zip(first["country"], first["share"]))
+    def shares(week: dt.date) -> dict[str, float]:
+        return {row["country"]: row["share"] for row in data.country_shares
+                if row["week_start"] == week and row["country"] in ("CN", "US")}
+
+    first_week = data.weeks[0]
+    now, then = shares(data.week_start), shares(first_week)
     parts = [
         f"{country_name(code).removeprefix('the ')} {fmt_share(now.get(code, 0))}"
-        + (f" (from {fmt_share(then.get(code, 0))} in the week of {_day(first_week)})" if first_week != data.week else "")
+        + (f" (from {fmt_share(then.get(code, 0))} in the week of {_day(first_week)})"
+           if first_week != data.week_start else "")
         for code in ("CN", "US")
     ]
-    return f"Share of all tokens by maker's country; in the week of {_day(data.week)}: " + ", ".join(parts) + "."
+    return (f"Share of all tokens by maker's country; in the week of {_day(data.week_start)}: "
+            + ", ".join(parts) + ".")
 
 
 # ------------------------------------------------------------------------------------------ top 10
 
 
-def _change_text(row: dict) -> str:
+def _change_text(row: Row) -> str:
     """The week-on-week column of the top-10 chart: 'new', '▲ 12.3%', '▼ 6.7%', '–'."""
-    if not pd.isna(row["is_new"]) and bool(row["is_new"]):
+    if not missing(row["is_new"]) and bool(row["is_new"]):
         return "new"
-    if pd.isna(row["wow_growth"]):
+    if missing(row["wow_growth"]):
         return "–"
     change = fmt_pct(row["wow_growth"])
     if change == "+0.0%":
@@ -421,8 +434,8 @@ def _change_text(row: dict) -> str:
 def top10_chart(data: ReportData, layout: Layout, stamp: Stamp) -> SvgImage:
     """The week's ranks 1–10: tokens (with the upper bound where a model left the top 50 on some
     days), maker's country in words and colour, and the change on the previous week."""
-    top = data.models.sort_values("rank").head(10)
-    chart = Chart(layout, stamp, f"Top 10 models, week of {_day(data.week)}",
+    top = data.ranked[:10]
+    chart = Chart(layout, stamp, f"Top 10 models, week of {_day(data.week_start)}",
                   "Tokens this week, by maker's country (China hatched), and the change on the previous week.")
     svg, size = chart.svg, layout.small_size
     row_height = 44.0 if layout.narrow else 30.0
@@ -433,11 +446,11 @@ def top10_chart(data: ReportData, layout: Layout, stamp: Stamp) -> SvgImage:
     else:
         bar_left, name_width = x0 + 300, 256
     bar_room = x0 + width - change_width - bar_left - (84 if layout.narrow else 150)
-    largest = max(top["tokens_upper"].max(), 1)
+    largest = max(max(row["tokens_upper"] for row in top), 1)
     unit = "T" if largest >= 10**12 else chart_unit(largest)
     svg.text(bar_left, y0 + size, "Tokens", size, fill=MUTED)
     svg.text(x0 + width, y0 + size, "vs last week", size, anchor="end", fill=MUTED)
-    for i, row in enumerate(records(top)):
+    for i, row in enumerate(top):
         top_y = y0 + 26 + i * row_height
         name = f"#{int(row['rank'])} {row['display_name']}"
         bar_y = top_y + (size + 6 if layout.narrow else 4)
@@ -462,13 +475,13 @@ def top10_chart(data: ReportData, layout: Layout, stamp: Stamp) -> SvgImage:
             end += extra
             label += f" (≤{fmt_fixed(row['tokens_upper'], unit)})"
         svg.text(end + 5, bar_y + bar_h - 3 - (0 if layout.narrow else 2), label, size)
-        svg.text(x0 + width, (top_y + size) if layout.narrow else (bar_y + bar_h - 5), _change_text(row),
-                 size if layout.narrow else layout.text_size, anchor="end",
-                 bold=_change_text(row) == "new")
-    countries = list(dict.fromkeys(top["country"]))
+        change = _change_text(row)
+        svg.text(x0 + width, (top_y + size) if layout.narrow else (bar_y + bar_h - 5), change,
+                 size if layout.narrow else layout.text_size, anchor="end", bold=change == "new")
+    countries = list(dict.fromkeys(row["country"] for row in top))
     chart.legend([LegendItem(country_label(code), country_fill(svg, code)) for code in countries])
     notes = []
-    if (top["tokens_upper"] > top["tokens"]).any():
+    if any(row["tokens_upper"] > row["tokens"] for row in top):
         notes.append("(≤…), dashed: the most the model could have had. On days it was outside the daily top 50 "
                      "its tokens are hidden in OpenRouter's `other` row, so the bar is a lower bound.")
     if not data.is_complete:
@@ -478,15 +491,18 @@ def top10_chart(data: ReportData, layout: Layout, stamp: Stamp) -> SvgImage:
 
 
 def describe_top10(data: ReportData) -> str:
-    top = data.models.sort_values("rank").head(10)
+    top = data.ranked[:10]
     leaders = "; ".join(
         f"#{int(row['rank'])} {row['display_name']} {fmt_fixed(row['tokens'], 'T')} ({_change_text(row).replace('▲ ', '+').replace('▼ ', '-')})"
-        for row in records(top.head(3))
+        for row in top[:3]
     )
-    counts = top["country"].value_counts()
+    counts: dict[str, int] = {}
+    for row in top:
+        if not missing(row["country"]):
+            counts[row["country"]] = counts.get(row["country"], 0) + 1
     makers = ", ".join(f"{count} from {country_name(code) if code != 'unattributed' else 'unattributed makers'}"
-                       for code, count in counts.items())
-    return f"Top 10 models in the week of {_day(data.week)}: {leaders}. Of the 10, {makers}."
+                       for code, count in sorted(counts.items(), key=lambda item: -item[1]))
+    return f"Top 10 models in the week of {_day(data.week_start)}: {leaders}. Of the 10, {makers}."
 
 
 # ------------------------------------------------------------------------------------ China vs the US
@@ -494,31 +510,30 @@ def describe_top10(data: ReportData) -> str:
 
 def lead_chart(data: ReportData, layout: Layout, stamp: Stamp) -> SvgImage:
     """China minus the US on the top-9 basis, week by week, with the range the bounds allow."""
-    weeks = _narrow_window(data.totals, list(data.totals["week_start"]), layout)
-    lead_rows = data.lead[data.lead["week_start"].isin(weeks["week_start"])]
-    lead = {row["week_start"]: row for row in records(lead_rows)}
-    week_list = list(weeks["week_start"])
+    weeks = _window(data, layout)
+    lead_rows = _in_weeks(data.lead, weeks)
+    lead = {row["week_start"]: row for row in lead_rows}
+    week_list = [row["week_start"] for row in weeks]
     chart = Chart(layout, stamp, "China minus the US: weekly tokens of their top-9 models",
                   f"{_window_subtitle(week_list)}. Above zero China leads, below zero the US.")
     svg, size = chart.svg, layout.small_size
     plot = _plot(chart.plot_area(240 if layout.narrow else 300), layout, 48, 0 if layout.narrow else 90)
-    low = min(lead_rows["lead_low"].min(), lead_rows["lead"].min(), 0) * 1.06
-    high = max(lead_rows["lead_high"].max(), lead_rows["lead"].max(), 0) * 1.08
+    low = min(min(row["lead_low"] for row in lead_rows), min(row["lead"] for row in lead_rows), 0) * 1.06
+    high = max(max(row["lead_high"] for row in lead_rows), max(row["lead"] for row in lead_rows), 0) * 1.08
     ticks, label = _token_ticks(high, "T", low)
     y = _value_axis(svg, plot, ticks, label, layout)
     bands = Bands.of(plot, len(week_list))
     bar = bands.bar
-    partial = dict(zip(weeks["week_start"], ~weeks["is_complete"].astype(bool)))
     cn, us = svg.hatch(country_colour("CN")), country_colour("US")
     any_uncertain = False
-    for i, week in enumerate(week_list):
-        row = lead[week]
+    for i, week in enumerate(weeks):
+        row = lead[week["week_start"]]
         x = bands.x(i)
         certain = row["lead_low"] > 0 or row["lead_high"] < 0
         any_uncertain |= not certain
         style = {} if certain else {"fill_opacity": "0.35", "stroke": INK, "stroke_width": "0.8",
                                     "stroke_dasharray": "3 2"}
-        if partial[week]:
+        if not week["is_complete"]:
             style["fill_opacity"] = PARTIAL_OPACITY
         top, bottom = sorted((y(row["lead"]), y(0)))
         svg.rect(x, top, bar, bottom - top, cn if row["lead"] > 0 else us, **style)
@@ -556,14 +571,14 @@ def lead_caption() -> str:
 
 
 def describe_lead(data: ReportData) -> str:
-    row = next(row for row in records(data.lead) if row["week_start"] == data.week)
+    row = next(row for row in data.lead if row["week_start"] == data.week_start)
     if row["lead"] == 0:
-        return f"China and the US are level on the top-9 basis in the week of {_day(data.week)}."
+        return f"China and the US are level on the top-9 basis in the week of {_day(data.week_start)}."
     leader = "China" if row["lead"] > 0 else "the US"
     certain = row["lead_low"] > 0 or row["lead_high"] < 0
     return (
-        f"China minus the US, weekly tokens of their top-9 models, {_window_subtitle(list(data.totals['week_start']))}: "
-        f"{leader} ahead by {fmt_fixed(abs(row['lead']), 'T')} in the week of {_day(data.week)}"
+        f"China minus the US, weekly tokens of their top-9 models, {_window_subtitle(data.weeks)}: "
+        f"{leader} ahead by {fmt_fixed(abs(row['lead']), 'T')} in the week of {_day(data.week_start)}"
         f" (between {fmt_fixed(row['lead_low'], 'T')} and {fmt_fixed(row['lead_high'], 'T')} within the bounds; "
         f"{'certain' if certain else 'not certain'})."
     )
@@ -575,26 +590,28 @@ def describe_lead(data: ReportData) -> str:
 @dataclass(frozen=True)
 class WeeklySeries:
     """One model's or one country's weekly tokens for a history chart: rows by week_start with `tokens`,
-    optional `tokens_upper`, and the week's `is_complete` and `days`; weeks without a row have no bar."""
+    `tokens_upper` when `has_upper`, and the week's `is_complete` and `days`; weeks without a row have no bar."""
 
     title: str
     subtitle: str
-    rows: pd.DataFrame
-    weeks: list[pd.Timestamp]
+    rows: list[Row]
+    weeks: list[dt.date]
     fill_code: str | None
     """A country code to colour the bars by (China hatched), or None for the neutral colour."""
+    has_upper: bool = False
 
 
 def history_chart(series: WeeklySeries, layout: Layout, stamp: Stamp, description: str) -> SvgImage:
     """Weekly bars over a whole history (the last `NARROW_WEEKS` on phones), the latest bar labelled."""
     weeks = series.weeks[-NARROW_WEEKS:] if layout.narrow else series.weeks
-    frame = series.rows[series.rows["week_start"].isin(weeks)]
-    rows = {row["week_start"]: row for row in records(frame)}
+    shown = set(weeks)
+    frame = [row for row in series.rows if row["week_start"] in shown]
+    rows = {row["week_start"]: row for row in frame}
     chart = Chart(layout, stamp, series.title, series.subtitle)
     svg = chart.svg
     plot = _plot(chart.plot_area(220 if layout.narrow else 280), layout, 48, 0 if layout.narrow else 90)
-    has_upper = "tokens_upper" in frame.columns
-    largest = max((frame["tokens_upper"] if has_upper else frame["tokens"]).max() if not frame.empty else 1, 1)
+    has_upper = series.has_upper
+    largest = max(max(row["tokens_upper" if has_upper else "tokens"] for row in frame) if frame else 1, 1)
     unit = chart_unit(largest)
     ticks, label = _token_ticks(largest, unit)
     y = _value_axis(svg, plot, ticks, label, layout)
@@ -623,16 +640,16 @@ def history_chart(series: WeeklySeries, layout: Layout, stamp: Stamp, descriptio
         near_end = i >= len(weeks) - 3
         svg.text(x + (bar / 2 + 6 if near_end and not layout.narrow else 0), y(top) - 6, text, layout.small_size,
                  anchor="start" if near_end and not layout.narrow else "middle", bold=True)
-    if has_upper and (frame["tokens_upper"] > frame["tokens"]).any():
+    if has_upper and any(row["tokens_upper"] > row["tokens"] for row in frame):
         items.append(LegendItem("Dashed: up to the upper bound (outside the top 50 on some days)", "#c9cdd3",
                                 outline=True))
-    if rows and not frame["is_complete"].all():
+    if rows and not all(row["is_complete"] for row in frame):
         items.append(LegendItem("Faded: incomplete week", fill))
     if items:
         chart.legend(items)
-    missing = [w for w in weeks if w not in rows]
-    if missing:
-        chart.notes([f"No bar: not ranked that week ({count_of(len(missing), 'week')} of {len(weeks)})."])
+    missing_weeks = [w for w in weeks if w not in rows]
+    if missing_weeks:
+        chart.notes([f"No bar: not ranked that week ({count_of(len(missing_weeks), 'week')} of {len(weeks)})."])
     return chart.finish(description)
 
 

@@ -8,12 +8,12 @@ none is ever combined with an exact one. Each dataset's figures carry its own ci
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-
-import pandas as pd
 
 from transforms.datasets import DATASETS
 from transforms.datasets.facets import SAMPLED
+from transforms.report.data import Row, missing
 from transforms.report.numbers import count_of
 from transforms.report.templating import LICENCE
 from transforms.report.text import format_as_of
@@ -36,10 +36,10 @@ class FacetsData:
     rival, basis, streak_weeks); `as_of`: the latest as_of of each facet dataset's rows (dataset name → time).
     """
 
-    countries: pd.DataFrame
-    usage: pd.DataFrame
-    streaks: pd.DataFrame
-    as_of: dict[str, pd.Timestamp]
+    countries: list[Row]
+    usage: list[Row]
+    streaks: list[Row]
+    as_of: dict[str, dt.datetime | None]
 
 
 @dataclass(frozen=True)
@@ -60,22 +60,22 @@ def _pct(share: float) -> str:
 def _row(data: FacetsData, facet: str, value: str, label: str) -> dict:
     estimate = facet in SAMPLED
     mark = " (estimate)" if estimate else ""
-    countries = data.countries[(data.countries["facet"] == facet) & (data.countries["facet_value"] == value)]
-    usage = data.usage[(data.usage["facet"] == facet) & (data.usage["facet_value"] == value)]
+    countries = [r for r in data.countries if r["facet"] == facet and r["facet_value"] == value]
+    usage = [r for r in data.usage if r["facet"] == facet and r["facet_value"] == value]
     row = {"label": label + mark, "basis": "estimate" if estimate else "exact", "china": "–", "us": "–",
            "others": "–", "traffic": "–"}
-    if countries.empty:
+    if not countries:
         return {**row, "china": "not loaded"}
-    shares = dict(zip(countries["country"], countries["share"]))
+    shares = {r["country"]: r["share"] for r in countries}
     row.update(china=_pct(shares.get("CN", 0.0)) + mark, us=_pct(shares.get("US", 0.0)) + mark,
                others=_pct(sum(v for k, v in shares.items() if k not in ("CN", "US"))) + mark)
-    if not usage.empty and not pd.isna(usage["share"].iloc[0]):
-        share = _pct(float(usage["share"].iloc[0]))
+    if usage and not missing(usage[0]["share"]):
+        share = _pct(float(usage[0]["share"]))
         row["traffic"] = f"{share} of the categorised tokens (estimate)" if estimate else f"{share} of all tokens"
     return row
 
 
-def _streak_line(row: dict) -> str:
+def _streak_line(row: Row) -> str:
     facet, value = row["scope"].split(":", 1)
     label = next((name for f, v, name in SHOWN if (f, v) == (facet, value)), value)
     weeks = int(row["streak_weeks"])
@@ -88,7 +88,7 @@ def _streak_line(row: dict) -> str:
 def write_facets_text(data: FacetsData) -> FacetsText:
     rows = [_row(data, facet, value, label) for facet, value, label in SHOWN]
     shown = {f"{facet}:{value}" for facet, value, _ in SHOWN}
-    streaks = [_streak_line(row) for row in data.streaks.to_dict("records") if row["scope"] in shown]
+    streaks = [_streak_line(row) for row in data.streaks if row["scope"] in shown]
     citations = [f"{what}: {DATASETS[name].cite(format_as_of(data.as_of[name]))} {LICENCE}"
                  for name, what in ((EXACT_DATASET, "Tool calling (exact)"), (ESTIMATE_DATASET, "Programming (estimate)"))
                  if data.as_of.get(name) is not None]

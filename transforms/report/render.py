@@ -9,11 +9,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
-import pandas as pd
-
 from transforms.report.apps import APPS_STEM, AppsText, apps_chart, apps_stamp, describe_apps, write_apps_text
 from transforms.report.charts import CHARTS, LAYOUTS
-from transforms.report.data import ReportData
+from transforms.report.data import ReportData, Row
 from transforms.report.facets import FacetsText, write_facets_text
 from transforms.report.snapshots import SnapshotsText, write_snapshots_text
 from transforms.report.svg import Stamp, SvgImage
@@ -65,7 +63,7 @@ class RenderedReport:
                 for image in self.images for suffix, drawn in image.layouts.items()}
 
     @property
-    def top10(self) -> pd.DataFrame:
+    def top10(self) -> list[Row]:
         return self.text.top10
 
     @property
@@ -74,7 +72,7 @@ class RenderedReport:
         return " ".join(self.text.headline)
 
 
-def stamp(data: ReportData, as_of: pd.Timestamp | None = None) -> Stamp:
+def stamp(data: ReportData, as_of: dt.datetime | None = None) -> Stamp:
     """The source line every chart of `data` carries (as_of of the report's week unless given)."""
     as_of = data.week_totals["as_of"] if as_of is None else as_of
     return Stamp(citation=f"Source: OpenRouter (openrouter.ai/rankings), as of {format_as_of(as_of)}.",
@@ -92,11 +90,11 @@ def chart_images(data: ReportData) -> list[ChartImage]:
 
 def apps_images(data: ReportData) -> list[ChartImage]:
     """The Apps section's chart, when the week has an overall app list (else none)."""
-    if data.apps is None or data.apps.top10.empty:
+    if data.apps is None or not data.apps.top10:
         return []
     apps_chart_stamp = apps_stamp(data.apps, data.synthetic)
-    return [ChartImage(APPS_STEM, describe_apps(data.apps, data.week), None,
-                       {suffix: apps_chart(data.apps, data.week, layout, apps_chart_stamp)
+    return [ChartImage(APPS_STEM, describe_apps(data.apps, data.week_start), None,
+                       {suffix: apps_chart(data.apps, data.week_start, layout, apps_chart_stamp)
                         for suffix, layout in LAYOUTS.items()})]
 
 
@@ -135,7 +133,7 @@ def week_page_context(
     and `stylesheet`."""
     rows = [
         {**row, "model_href": model_href(row["model_permaslug"]), "country_href": country_href(row["country"])}
-        for row in text.top10.to_dict("records")
+        for row in text.top10
     ]
     return {
         "page_title": text.title, "text": text, "top10": rows, "citation": text.citation, "licence": LICENCE,
@@ -154,8 +152,7 @@ def _markdown(text: ReportText, images: list[ChartImage], with_charts: bool, app
         return f"![{image.alt}]({image.file_name()})\n\n" if with_charts else ""
 
     return environment().get_template("report.md.j2").render(
-        text=text, top10=text.top10.to_dict("records"), chart=chart, licence=LICENCE, apps=apps, facets=facets,
-        snapshots=snapshots
+        text=text, top10=text.top10, chart=chart, licence=LICENCE, apps=apps, facets=facets, snapshots=snapshots
     )
 
 

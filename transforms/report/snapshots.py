@@ -12,10 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
-
 from transforms.datasets import DATASETS
-from transforms.report.charts import records
+from transforms.report.data import Row, group_by, missing
 from transforms.report.templating import LICENCE
 from transforms.report.text import format_as_of
 
@@ -31,10 +29,10 @@ class SnapshotsData:
     latest snapshot by that Sunday, `movers` = task_model_movers rows of it with a known change, `tasks_as_of`
     its day. None for a dataset never captured at all."""
 
-    session_cost: pd.DataFrame | None
-    session_cost_as_of: pd.Timestamp | None
-    tasks: pd.DataFrame | None
-    movers: pd.DataFrame | None
+    session_cost: list[Row] | None
+    session_cost_as_of: dt.datetime | None
+    tasks: list[Row] | None
+    movers: list[Row] | None
     tasks_as_of: dt.date | None
 
 
@@ -55,15 +53,15 @@ def usd(value: float) -> str:
 
 def change(value) -> str:
     """'+25.0%' / '-4.3%'; '–' when there is no snapshot a week before."""
-    return "–" if value is None or pd.isna(value) else f"{value:+.1%}"
+    return "–" if missing(value) else f"{value:+.1%}"
 
 
 def points(value) -> str:
     """A share change in points: '+1.2 pts'; '–' when unknown."""
-    return "–" if value is None or pd.isna(value) else f"{value * 100:+.1f} pts"
+    return "–" if missing(value) else f"{value * 100:+.1f} pts"
 
 
-def session_cost_citation(as_of: pd.Timestamp) -> str:
+def session_cost_citation(as_of: dt.datetime) -> str:
     return f"{DATASETS['session-cost'].cite(format_as_of(as_of))} {LICENCE}"
 
 
@@ -76,35 +74,35 @@ def write_snapshots_text(data: SnapshotsData) -> SnapshotsText:
     cost = None
     if data.session_cost is not None:
         rows = data.session_cost
-        if rows.empty:
+        if not rows:
             cost = {"window": None, "harnesses": [], "empty": f"No session-cost snapshot: {NO_WEEK}", "citation": None}
         else:
-            end = pd.Timestamp(rows["window_end_date"].iloc[0])
-            window = f"{int(rows['window_days'].iloc[0])} days to {end:%Y-%m-%d}" if "window_days" in rows else \
+            end = rows[0]["window_end_date"]
+            window = f"{int(rows[0]['window_days'])} days to {end:%Y-%m-%d}" if "window_days" in rows[0] else \
                 f"the window ending {end:%Y-%m-%d}"
             harnesses = []
-            for app_slug, group in rows.groupby("app_slug", sort=True):
-                harnesses.append({"name": group["app_name"].iloc[0], "rows": [
+            for app_slug, group in sorted(group_by(rows, "app_slug").items()):
+                harnesses.append({"name": group[0]["app_name"], "rows": [
                     {"turns": r["turn_range"], "cheapest": r["cheapest_model"], "cheapest_usd": usd(r["cheapest_cost_usd"]),
                      "cheapest_change": change(r["cheapest_change"]), "dearest": r["dearest_model"],
                      "dearest_usd": usd(r["dearest_cost_usd"]), "dearest_change": change(r["dearest_change"])}
-                    for r in records(group.sort_values("turn_order"))]})
+                    for r in sorted(group, key=lambda r: r["turn_order"])]})
             cost = {"window": window, "harnesses": harnesses, "empty": None,
                     "citation": session_cost_citation(data.session_cost_as_of)}
     tasks = None
     if data.tasks is not None:
-        if data.tasks.empty:
+        if not data.tasks:
             tasks = {"day": None, "rows": [], "gaining": [], "losing": [], "empty": f"No task shares: {NO_WEEK}",
                      "note": SHARES_NOTE, "citation": None}
         else:
             rows = [{"category": r["label"], "usage": f"{r['usage_share']:.1%}", "usage_change": points(r["usage_share_change"]),
                      "tokens": f"{r['token_share']:.1%}", "tokens_change": points(r["token_share_change"])}
-                    for r in records(data.tasks.sort_values("position"))]
-            movers = data.movers if data.movers is not None else pd.DataFrame()
+                    for r in sorted(data.tasks, key=lambda r: r["position"])]
+            movers = data.movers or []
             line = lambda r: f"{r['model_id']} in {r['tag']}: {points(r['usage_share_change'])} of the tag's requests"  # noqa: E731
-            gaining = [line(r) for r in records(movers[movers["usage_share_change"] > 0].head(3))] if not movers.empty else []
-            losing = [line(r) for r in records(movers[movers["usage_share_change"] < 0].sort_values(
-                "usage_share_change").head(3))] if not movers.empty else []
+            gaining = [line(r) for r in movers if r["usage_share_change"] > 0][:3]
+            losing = [line(r) for r in sorted((r for r in movers if r["usage_share_change"] < 0),
+                                              key=lambda r: r["usage_share_change"])][:3]
             tasks = {"day": data.tasks_as_of.isoformat(), "rows": rows, "gaining": gaining, "losing": losing,
                      "empty": None, "note": SHARES_NOTE, "citation": tasks_citation(data.tasks_as_of)}
     return SnapshotsText(cost, tasks)

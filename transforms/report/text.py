@@ -7,11 +7,10 @@ the sentence says that the claim is not certain.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
-
-from transforms.report.data import ReportData
+from transforms.report.data import ReportData, Row, group_by, missing
 from transforms.report.numbers import (
     count_of, fmt_fixed, fmt_pct, fmt_token_change, fmt_tokens, fmt_total_tokens, ordinal,
 )
@@ -44,7 +43,7 @@ class ReportText:
     headline: list[str]
     basis_note: str
     lead_note: str
-    top10: pd.DataFrame
+    top10: list[Row]
     """One row per model of ranks 1–10, columns `TOP10_COLUMNS` (also the Prefect table artifact)."""
     table_note: str | None
     """What '–' and 'new' mean in the table when the week is not compared with a previous one."""
@@ -65,19 +64,19 @@ def origin_label(code: str) -> str:
     return f"{country_name(code).removeprefix('the ')}-origin"
 
 
-def format_as_of(as_of: pd.Timestamp) -> str:
+def format_as_of(as_of: dt.datetime) -> str:
     """Naive UTC timestamp -> '2026-04-06T02:00:00Z', the form of OpenRouter's meta.as_of."""
-    return pd.Timestamp(as_of).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def week_span(week: pd.Timestamp) -> str:
+def week_span(week: dt.date) -> str:
     """'week of 30 March – 5 April 2026' (Monday to Sunday)."""
-    end = week + pd.Timedelta(days=6)
+    end = week + dt.timedelta(days=6)
     start = f"{week.day} {week:%B}" if week.year == end.year else f"{week.day} {week:%B %Y}"
     return f"week of {start} – {end.day} {end:%B %Y}"
 
 
-def week_title(week: pd.Timestamp) -> str:
+def week_title(week: dt.date) -> str:
     """'OpenRouter usage, week of 30 March – 5 April 2026'."""
     return f"OpenRouter usage, {week_span(week)}"
 
@@ -96,7 +95,7 @@ def total_sentence(data: ReportData) -> str:
             )
         return sentence + "."
     growth = totals["wow_growth"]
-    if pd.isna(growth):
+    if missing(growth):
         return f"Total usage was {total} tokens (no complete previous week to compare with)."
     change = fmt_pct(growth)
     if change == "+0.0%":
@@ -105,15 +104,13 @@ def total_sentence(data: ReportData) -> str:
     return f"Total usage {verb} {change[1:]} to {total} tokens."
 
 
-def _country(rows: pd.DataFrame, code: str) -> pd.Series:
+def _country(rows: dict[str, Row], code: str) -> Row:
     """A country's row, or zeros when none of its models is in the basis."""
-    if code in rows.index:
-        return rows.loc[code]
-    return pd.Series({"tokens": 0, "tokens_upper": 0, "wow_growth": pd.NA})
+    return rows.get(code, {"tokens": 0, "tokens_upper": 0, "wow_growth": None})
 
 
 def _growth(value: object) -> str:
-    return "no previous week" if pd.isna(value) else fmt_pct(value, 2)
+    return "no previous week" if missing(value) else fmt_pct(value, 2)
 
 
 def country_sentence(data: ReportData, first: str = "CN", second: str = "US") -> str:
@@ -148,14 +145,14 @@ def country_sentence(data: ReportData, first: str = "CN", second: str = "US") ->
     if streak is not None and streak["streak_weeks"] >= 2:
         weeks, certain = int(streak["streak_weeks"]), streak["certain_weeks"]
         sentence += f" for the {ordinal(weeks)} consecutive week"
-        if not pd.isna(certain) and certain < weeks:
+        if not missing(certain) and certain < weeks:
             sentence += f" (the lead was certain in {int(certain)} of those {weeks} weeks)"
     elif streak is not None and streak["streak_weeks"] == 1:
         sentence += ", a lead new this week"
     return sentence + _overlap_clause(lead, other, trail) + "."
 
 
-def _overlap_clause(lead: pd.Series, other: str, trail: pd.Series) -> str:
+def _overlap_clause(lead: Row, other: str, trail: Row) -> str:
     if lead["tokens"] > trail["tokens_upper"]:
         return ""
     return (
@@ -169,12 +166,11 @@ def top1_clause(data: ReportData) -> str:
 
     "new at #1" needs a complete previous week (streaks count complete weeks only); an incomplete week
     says '#1 so far' and names the previous week's #1 instead."""
-    models = data.models.sort_values("rank")
-    top = models.iloc[0]
+    top = data.ranked[0]
     previous = data.streak("model_top1", week=data.previous_week)
     previous_name = None
     if previous is not None:
-        previous_name = previous["subject_name"] if not pd.isna(previous["subject_name"]) else previous["subject"]
+        previous_name = previous["subject_name"] if not missing(previous["subject_name"]) else previous["subject"]
     if not data.is_complete:
         sentence = f"#1 so far: {top['display_name']}, {fmt_tokens(top['tokens'])}"
         if previous is not None:
@@ -195,11 +191,11 @@ def top1_clause(data: ReportData) -> str:
 
 def top1_sentence(data: ReportData) -> str:
     """'#1: Qwen3.6 Plus (free), 4.6T, new at #1, ending MiMo-V2-Pro's 2-week run. #2: …; #3: ….'"""
-    models = data.models.sort_values("rank")
-    top = models.iloc[0]
+    models = data.ranked
+    top = models[0]
     sentence = top1_clause(data)
     if len(models) > 1:
-        runner = models.iloc[1]
+        runner = models[1]
         if top["tokens"] <= runner["tokens_upper"]:
             sentence += (
                 f"; but the bounds overlap ({runner['display_name']} could have had up to "
@@ -207,7 +203,7 @@ def top1_sentence(data: ReportData) -> str:
             )
         others = [
             f"#{int(row['rank'])}: {row['display_name']}, {fmt_tokens(row['tokens'])}"
-            for _, row in models.iloc[1:3].iterrows()
+            for row in models[1:3]
         ]
         return f"{sentence}. {'; '.join(others)}."
     return sentence + "."
@@ -218,11 +214,11 @@ def index_sentence(data: ReportData) -> str:
     return f"{total_sentence(data)} {top1_clause(data)}."
 
 
-def composition_sentence(models: pd.DataFrame, size: int = 9) -> str:
+def composition_sentence(models: list[Row], size: int = 9) -> str:
     """'The top 9 by maker's country: #1–#6 China, #7–#9 the US.' (runs of consecutive ranks)."""
-    top = models.sort_values("rank").head(size)
+    top = sorted(models, key=lambda row: row["rank"])[:size]
     runs: list[list] = []
-    for _, row in top.iterrows():
+    for row in top:
         if runs and runs[-1][0] == row["country"]:
             runs[-1][2] = int(row["rank"])
         else:
@@ -240,10 +236,10 @@ def basis_note(data: ReportData) -> str:
         "openrouter.ai/rankings chart."
     )
     top50 = data.country_rows("top50")
-    if {"CN", "US"} <= set(top50.index):
+    if {"CN", "US"} <= set(top50):
         note += (
             " Summed over all ranked models instead (a different basis): "
-            f"China {fmt_tokens(top50.loc['CN', 'tokens'])}, the US {fmt_tokens(top50.loc['US', 'tokens'])}."
+            f"China {fmt_tokens(top50['CN']['tokens'])}, the US {fmt_tokens(top50['US']['tokens'])}."
         )
     return note
 
@@ -271,9 +267,9 @@ def lead_note(data: ReportData, first: str = "CN", second: str = "US") -> str:
                 f"{country_name(leader)} has been ahead of {country_name(other)} (top-9 basis) for "
                 f"{count_of(weeks, 'consecutive week')}"
             )
-            if not pd.isna(streak["streak_start"]):
-                note += f", since the week of {pd.Timestamp(streak['streak_start']):%Y-%m-%d}"
-            if not pd.isna(streak["longest_weeks"]):
+            if not missing(streak["streak_start"]):
+                note += f", since the week of {streak['streak_start']:%Y-%m-%d}"
+            if not missing(streak["longest_weeks"]):
                 note += f"; its longest lead on record is {count_of(int(streak['longest_weeks']), 'week')}"
             return note[0].upper() + note[1:] + "."
     return f"Neither {country_name(first)} nor {country_name(second)} leads this week (top-9 basis)."
@@ -283,21 +279,21 @@ NOT_COMPARED = "–"
 """A table cell with no week-on-week figure: no comparable week (see `table_note`)."""
 
 
-def _is_new(row: pd.Series) -> bool:
-    return not pd.isna(row["is_new"]) and bool(row["is_new"])
+def _is_new(row: Row) -> bool:
+    return not missing(row["is_new"]) and bool(row["is_new"])
 
 
-def wow_change(row: pd.Series) -> str:
+def wow_change(row: Row) -> str:
     """The week-on-week cell: 'new', '+12.3%', or '–' when there is no comparable week."""
     if _is_new(row):
         return "new"
-    return NOT_COMPARED if pd.isna(row["wow_growth"]) else fmt_pct(row["wow_growth"])
+    return NOT_COMPARED if missing(row["wow_growth"]) else fmt_pct(row["wow_growth"])
 
 
-def _rank_change(row: pd.Series) -> str:
+def _rank_change(row: Row) -> str:
     if _is_new(row):
         return "new"
-    if pd.isna(row["prev_rank"]):
+    if missing(row["prev_rank"]):
         return NOT_COMPARED
     moved = int(row["prev_rank"]) - int(row["rank"])
     return "=" if moved == 0 else (f"▲{moved}" if moved > 0 else f"▼{-moved}")
@@ -310,7 +306,7 @@ def table_note(data: ReportData) -> str | None:
             "This week is incomplete, so it is not compared with the previous week (–); "
             "“new”: not ranked on any day of the previous week."
         )
-    if pd.isna(data.week_totals["wow_growth"]):
+    if missing(data.week_totals["wow_growth"]):
         return "There is no complete previous week to compare with (–)."
     return None
 
@@ -321,38 +317,30 @@ BOUNDS_NOTE = (
 )
 
 
-def _tokens_with_bound(row: pd.Series) -> str:
+def _tokens_with_bound(row: Row) -> str:
     """'4.60T (≤4.64T)': two decimals, as in the charts, so that the column reads alike."""
     shown, upper = fmt_fixed(row["tokens"], "T"), fmt_fixed(row["tokens_upper"], "T")
     return shown if upper == shown else f"{shown} (≤{upper})"
 
 
-def top10_table(models: pd.DataFrame) -> pd.DataFrame:
-    """The week's ranks 1–10 for display; `tokens` stays int64, the other columns are text."""
-    top = models.sort_values("rank").head(10)
-    return pd.DataFrame(
-        {
-            "rank": top["rank"].astype("int64"),
-            "model": top["display_name"],
-            "model_permaslug": top["model_permaslug"],
-            "country": top["country"],
-            "tokens": top["tokens"].astype("int64"),
-            "tokens_T": top.apply(_tokens_with_bound, axis=1),
-            "wow_change": top.apply(wow_change, axis=1),
-            "rank_change": top.apply(_rank_change, axis=1),
-        },
-        columns=TOP10_COLUMNS,
-    ).reset_index(drop=True)
+def top10_table(models: list[Row]) -> list[Row]:
+    """The week's ranks 1–10 for display, columns `TOP10_COLUMNS`: `rank` and `tokens` are int, the rest text."""
+    return [
+        {"rank": int(row["rank"]), "model": row["display_name"], "model_permaslug": row["model_permaslug"],
+         "country": row["country"], "tokens": int(row["tokens"]), "tokens_T": _tokens_with_bound(row),
+         "wow_change": wow_change(row), "rank_change": _rank_change(row)}
+        for row in sorted(models, key=lambda row: row["rank"])[:10]
+    ]
 
 
-def unattributed_sentence(models: pd.DataFrame) -> str:
+def unattributed_sentence(models: list[Row]) -> str:
     """Names every unattributed model above 1% of the week's tokens, or says there is none."""
-    rows = models[(models["country"] == UNATTRIBUTED) & (models["share"] > UNATTRIBUTED_MIN_SHARE)]
-    if rows.empty:
+    rows = [row for row in models if row["country"] == UNATTRIBUTED and row["share"] > UNATTRIBUTED_MIN_SHARE]
+    if not rows:
         return "No unattributed model had more than 1% of the week's tokens."
     named = [
         f"{row['display_name']} ({row['model_permaslug']}, {fmt_tokens(row['tokens'])}, {row['share']:.1%})"
-        for _, row in rows.sort_values("rank").iterrows()
+        for row in sorted(rows, key=lambda row: row["rank"])
     ]
     return (
         "Unattributed models above 1% of the week, counted in no country until their maker is known: "
@@ -363,26 +351,26 @@ def unattributed_sentence(models: pd.DataFrame) -> str:
 
 def restated_lines(data: ReportData) -> tuple[str, list[str]]:
     """An introduction and one line per restated (week, model): the change summed over its restated days."""
-    since = f"{data.week:%Y-%m-%d}"
-    restated = data.restated
-    if restated.empty:
+    since = f"{data.week_start:%Y-%m-%d}"
+    if not data.restated:
         return f"No figure of an earlier week has been restated since {since}.", []
     lines: list[str] = []
-    for week, rows in restated.groupby("week_start", sort=True):
-        rows = rows.assign(delta=rows["new_tokens"] - rows["old_tokens"])
-        rows = rows.reindex(rows["delta"].abs().sort_values(ascending=False).index)
-        for _, row in rows.head(RESTATED_LINES_PER_WEEK).iterrows():
-            change = fmt_token_change(row["delta"])
+    for week, rows in sorted(group_by(data.restated, "week_start").items(), key=lambda item: item[0]):
+        # the largest changes first; equal changes keep the table's order
+        rows = sorted(rows, key=lambda row: -abs(row["new_tokens"] - row["old_tokens"]))
+        for row in rows[:RESTATED_LINES_PER_WEEK]:
+            delta = row["new_tokens"] - row["old_tokens"]
+            change = fmt_token_change(delta)
             if row["old_tokens"] > 0:
-                change += f" ({fmt_pct(row['delta'] / row['old_tokens'], 2)})"
+                change += f" ({fmt_pct(delta / row['old_tokens'], 2)})"
             days = int(row["days"])
             lines.append(
-                f"Week of {pd.Timestamp(week):%Y-%m-%d}, {row['display_name']}: {change} "
+                f"Week of {week:%Y-%m-%d}, {row['display_name']}: {change} "
                 f"over {days} restated day{'s' if days != 1 else ''}"
             )
         if len(rows) > RESTATED_LINES_PER_WEEK:
             more = len(rows) - RESTATED_LINES_PER_WEEK
-            lines.append(f"Week of {pd.Timestamp(week):%Y-%m-%d}: {more} more figures restated")
+            lines.append(f"Week of {week:%Y-%m-%d}: {more} more figures restated")
     return f"Figures of earlier weeks restated since {since} (OpenRouter revises recent days):", lines
 
 
@@ -396,7 +384,7 @@ def write_text(data: ReportData) -> ReportText:
     restated_intro, restated = restated_lines(data)
     top10 = top10_table(data.models)
     return ReportText(
-        title=week_title(data.week),
+        title=week_title(data.week_start),
         synthetic_notice=SYNTHETIC_NOTICE if data.synthetic else None,
         notices=notices,
         headline=[
@@ -409,7 +397,7 @@ def write_text(data: ReportData) -> ReportText:
         lead_note=lead_note(data),
         top10=top10,
         table_note=table_note(data),
-        bounds_note=BOUNDS_NOTE if top10["tokens_T"].str.contains("≤").any() else None,
+        bounds_note=BOUNDS_NOTE if any("≤" in row["tokens_T"] for row in top10) else None,
         unattributed=unattributed_sentence(data.models),
         restated_intro=restated_intro,
         restated=restated,

@@ -17,10 +17,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Callable
 
-import pandas as pd
-
-from transforms.report.charts import CHARTS, LAYOUTS, WeeklySeries, country_label, history_chart, records
-from transforms.report.data import HistoryData, ReportData
+from transforms.report.charts import CHARTS, LAYOUTS, WeeklySeries, country_label, history_chart
+from transforms.report.data import HistoryData, ReportData, Row, group_by, missing
 from transforms.report.numbers import chart_unit, count_of, fmt_fixed, fmt_pct, fmt_share
 from transforms.report.apps import apps_citation
 from transforms.report.render import ChartImage, apps_context, chart_images, figure, stamp, week_page_context
@@ -46,15 +44,10 @@ class PageSpec:
 
 
 def data_key(*parts: object) -> str:
-    """A sha256 over `parts`: DataFrames by their values (dates in ISO, floats to 15 digits), anything
-    else as sorted JSON."""
+    """A sha256 over `parts`, each as sorted JSON (rows and their values: floats exact, dates in ISO)."""
     digest = hashlib.sha256()
     for part in parts:
-        if isinstance(part, pd.DataFrame):
-            text = part.to_json(orient="split", date_format="iso", date_unit="us", double_precision=15)
-        else:
-            text = json.dumps(part, sort_keys=True, default=str)
-        digest.update(text.encode("utf-8"))
+        digest.update(json.dumps(part, sort_keys=True, default=str).encode("utf-8"))
         digest.update(b"\x00")
     return digest.hexdigest()
 
@@ -80,10 +73,11 @@ class SiteMap:
     @classmethod
     def of(cls, history: HistoryData) -> "SiteMap":
         return cls(
-            weeks=[w.date() for w in history.weeks["week_start"]],
-            models=folder_names(sorted(history.model_summary["model_permaslug"])),
-            countries=folder_names(sorted(history.country_summary["country"])),
-            apps={} if history.app_summary is None else {int(i): str(int(i)) for i in history.app_summary["app_id"]},
+            weeks=[row["week_start"] for row in history.weeks],
+            models=folder_names(sorted(row["model_permaslug"] for row in history.model_summary)),
+            countries=folder_names(sorted(row["country"] for row in history.country_summary)),
+            apps={} if history.app_summary is None else {int(row["app_id"]): str(int(row["app_id"]))
+                                                        for row in history.app_summary},
         )
 
     def app(self, app_id: int) -> str:
@@ -111,7 +105,7 @@ def nav(page: str) -> list[dict]:
     return [{"label": label, "href": href(page, target), "current": target == page} for label, target in items]
 
 
-def _chrome(page: str, title: str, as_of: pd.Timestamp, synthetic: bool) -> dict:
+def _chrome(page: str, title: str, as_of: dt.datetime, synthetic: bool) -> dict:
     """What every page has: title, navigation, stylesheet, source line with as_of, licence, SYNTHETIC."""
     return {"page_title": title, "nav": nav(page), "stylesheet": href(page, STYLESHEET),
             "citation": CITATION.format(as_of=format_as_of(as_of)), "licence": LICENCE,
@@ -122,7 +116,7 @@ def _render(template: str, context: dict) -> bytes:
     return environment().get_template(template).render(context).encode("utf-8")
 
 
-def _day(week: pd.Timestamp | dt.date) -> str:
+def _day(week: dt.date) -> str:
     return f"{week.day} {week:%b %Y}"
 
 
@@ -150,11 +144,14 @@ def week_page(data: ReportData, site: SiteMap) -> PageSpec:
         "next": ({"href": href(path, week_path(site.weeks[position + 1])),
                   "label": f"Week of {_day(site.weeks[position + 1])}"} if position + 1 < len(site.weeks) else None),
     }
-    top = data.models.sort_values("rank").head(10)
-    model_links = {slug: href(path, site.model(slug)) for slug in top["model_permaslug"] if slug in site.models}
-    country_links = {code: href(path, site.country(code)) for code in top["country"] if code in site.countries}
+    top = data.ranked[:10]
+    model_links = {row["model_permaslug"]: href(path, site.model(row["model_permaslug"]))
+                   for row in top if row["model_permaslug"] in site.models}
+    country_links = {row["country"]: href(path, site.country(row["country"]))
+                     for row in top if row["country"] in site.countries}
     app_links = ({} if data.apps is None else
-                 {int(i): href(path, site.app(int(i))) for i in data.apps.top10["app_id"] if int(i) in site.apps})
+                 {int(row["app_id"]): href(path, site.app(int(row["app_id"])))
+                  for row in data.apps.top10 if int(row["app_id"]) in site.apps})
     apps_index = href(path, section_index("apps"))
 
     def render() -> dict[str, bytes]:
@@ -174,15 +171,17 @@ def index_page(weeks: list[ReportData], overview: ReportData, history: HistoryDa
     """Every loaded week, newest first, each with its headline sentence; the overview charts over all
     weeks; links to the models and countries."""
     entries = [
-        {"href": week_path(data.week_start), "title": "W" + week_span(data.week)[1:], "sentence": index_sentence(data),
+        {"href": week_path(data.week_start), "title": "W" + week_span(data.week_start)[1:],
+         "sentence": index_sentence(data),
          "partial": None if data.is_complete else f"incomplete: {int(data.week_totals['days'])} of 7 days"}
         for data in sorted(weeks, key=lambda d: d.week_start, reverse=True)
     ]
-    first, last = history.weeks["week_start"].iloc[0], history.weeks["week_start"].iloc[-1]
+    first, last = site.weeks[0], site.weeks[-1]
+    countries = sum(1 for row in history.country_summary if row["country"] != "unattributed")
     summary = (
         f"{count_of(len(history.weeks), 'week')} loaded, from the week of {_day(first)} to the week of {_day(last)}: "
         f"{count_of(len(history.model_summary), 'model')} ranked, by makers from "
-        f"{count_of(int((history.country_summary['country'] != 'unattributed').sum()), 'country', 'countries')}."
+        f"{count_of(countries, 'country', 'countries')}."
     )
     sections = [{"href": section_index(s.folder), "title": s.title} for s in SECTIONS]
 
@@ -207,44 +206,45 @@ def index_page(weeks: list[ReportData], overview: ReportData, history: HistoryDa
 # ------------------------------------------------------------------------------------------ models
 
 
-def _weeks_between(count: int, first: pd.Timestamp, last: pd.Timestamp) -> str:
+def _weeks_between(count: int, first: dt.date, last: dt.date) -> str:
     """'1 week, the week of 30 Mar 2026' or '5 weeks, from the week of 2 Mar 2026 to the week of 30 Mar 2026'."""
     if first == last:
         return f"{count_of(count, 'week')}, the week of {_day(first)}"
     return f"{count_of(count, 'week')}, from the week of {_day(first)} to the week of {_day(last)}"
 
 
-def _week_link(page: str, week: pd.Timestamp) -> dict:
-    return {"href": href(page, week_path(week.date())), "label": _day(week)}
+def _week_link(page: str, week: dt.date) -> dict:
+    return {"href": href(page, week_path(week)), "label": _day(week)}
 
 
-def _history_weeks(history: HistoryData, first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:
-    weeks = history.weeks["week_start"]
-    return list(weeks[(weeks >= first) & (weeks <= last)])
+def _history_weeks(site: SiteMap, first: dt.date, last: dt.date) -> list[dt.date]:
+    return [week for week in site.weeks if first <= week <= last]
 
 
-def _stamp(rows: pd.DataFrame, synthetic: bool) -> Stamp:
-    return Stamp(CITATION.format(as_of=format_as_of(rows["as_of"].max())), synthetic)
+def _as_of(rows: list[Row]) -> dt.datetime:
+    """The latest as_of of `rows`."""
+    return max(row["as_of"] for row in rows)
 
 
-def model_page(slug: str, history: HistoryData, site: SiteMap) -> PageSpec:
-    """One model's whole history: a chart of its weekly tokens and a row per week it was ranked."""
+def _stamp(as_of: dt.datetime, synthetic: bool) -> Stamp:
+    return Stamp(CITATION.format(as_of=format_as_of(as_of)), synthetic)
+
+
+def _chronological(rows: list[Row]) -> list[Row]:
+    return sorted(rows, key=lambda row: row["week_start"])
+
+
+def model_page(summary: Row, rows: list[Row], history: HistoryData, site: SiteMap) -> PageSpec:
+    """One model's whole history: a chart of its weekly tokens and a row per week it was ranked.
+    `summary` is its model_summary row, `rows` its rows of `history.models`."""
+    slug = summary["model_permaslug"]
     path = site.model(slug)
-    summary = history.model_summary.set_index("model_permaslug").loc[slug]
-    rows = history.models[history.models["model_permaslug"] == slug].sort_values("week_start")
-    weeks = _history_weeks(history, summary["first_week"], summary["last_week"])
-    unit = chart_unit(rows["tokens_upper"].max())
+    rows = _chronological(rows)
+    weeks = _history_weeks(site, summary["first_week"], summary["last_week"])
+    unit = chart_unit(max(row["tokens_upper"] for row in rows))
     name = summary["display_name"]
-    peak = rows.loc[rows["tokens"].idxmax()]
-    latest = rows.iloc[-1]
-    table = [
-        {"week": _week_link(path, row["week_start"]), "partial": not row["is_complete"], "rank": f"#{int(row['rank'])}",
-         "tokens": fmt_fixed(row["tokens"], unit) + (f" (≤{fmt_fixed(row['tokens_upper'], unit)})"
-                                                     if row["tokens_upper"] > row["tokens"] else ""),
-         "share": fmt_share(row["share"]), "days": f"{int(row['days_in_top50'])} of {int(row['days'])}",
-         "change": wow_change(row)}
-        for row in records(rows.sort_values("week_start", ascending=False))
-    ]
+    peak = max(rows, key=lambda row: row["tokens"])
+    latest = rows[-1]
     facts = {
         "slug": slug, "author": summary["author"], "country": country_label(summary["country"]),
         "country_href": href(path, site.country(summary["country"])) if summary["country"] in site.countries else None,
@@ -259,20 +259,30 @@ def model_page(slug: str, history: HistoryData, site: SiteMap) -> PageSpec:
     series = WeeklySeries(
         title=f"{name}: weekly tokens",
         subtitle=f"Every week from its first to its latest ranked week ({count_of(len(weeks), 'week')}).",
-        rows=rows[["week_start", "tokens", "tokens_upper", "is_complete", "days"]], weeks=weeks,
-        fill_code=summary["country"],
+        rows=rows, weeks=weeks, fill_code=summary["country"], has_upper=True,
     )
-    chart_stamp = _stamp(rows, history.synthetic)
+    as_of = _as_of(rows)
+    chart_stamp = _stamp(as_of, history.synthetic)
 
     def render() -> dict[str, bytes]:
+        table = [
+            {"week": _week_link(path, row["week_start"]), "partial": not row["is_complete"],
+             "rank": f"#{int(row['rank'])}",
+             "tokens": fmt_fixed(row["tokens"], unit) + (f" (≤{fmt_fixed(row['tokens_upper'], unit)})"
+                                                         if row["tokens_upper"] > row["tokens"] else ""),
+             "share": fmt_share(row["share"]), "days": f"{int(row['days_in_top50'])} of {int(row['days'])}",
+             "change": wow_change(row)}
+            for row in reversed(rows)
+        ]
         image = ChartImage("history", description, None,
                            {suffix: history_chart(series, layout, chart_stamp, description)
                             for suffix, layout in LAYOUTS.items()})
-        context = {**_chrome(path, f"{name}: weekly tokens on OpenRouter", rows["as_of"].max(), history.synthetic),
+        context = {**_chrome(path, f"{name}: weekly tokens on OpenRouter", as_of, history.synthetic),
                    "name": name, "facts": facts, "rows": table, "image": figure(image, _source())}
         return {**_files(path, [image]), path: _render("model.html.j2", context)}
 
-    return PageSpec(path, data_key(rows, summary.to_dict(), weeks, facts, table, history.synthetic), render)
+    # The table is drawn from the rows alone: the key need not hold it.
+    return PageSpec(path, data_key(rows, summary, weeks, facts, history.synthetic), render)
 
 
 def model_pages(history: HistoryData, site: SiteMap) -> list[PageSpec]:
@@ -282,43 +292,45 @@ def model_pages(history: HistoryData, site: SiteMap) -> list[PageSpec]:
          "slug": row["model_permaslug"], "country": country_label(row["country"]), "weeks": int(row["weeks"]),
          "last": _week_link(path, row["last_week"]), "best": f"#{int(row['best_rank'])}",
          "peak": fmt_fixed(row["peak_tokens"], "T")}
-        for row in records(history.model_summary)
+        for row in history.model_summary
     ]
-    as_of = history.weeks["as_of"].max()
+    as_of = _as_of(history.weeks)
 
     def render() -> dict[str, bytes]:
         context = {**_chrome(path, "Every model ranked on OpenRouter", as_of, history.synthetic), "models": rows}
         return {path: _render("models.html.j2", context)}
 
     index = PageSpec(path, data_key(rows, as_of, history.synthetic), render)
-    return [index, *(model_page(slug, history, site) for slug in history.model_summary["model_permaslug"])]
+    by_model = group_by(history.models, "model_permaslug")
+    return [index, *(model_page(row, by_model[row["model_permaslug"]], history, site) for row in history.model_summary)]
 
 
 # --------------------------------------------------------------------------------------- countries
 
 
-def country_page(code: str, history: HistoryData, site: SiteMap) -> PageSpec:
-    """One maker country's whole history: weekly tokens and share, and its models in its latest week."""
+def country_page(code: str, rows: list[Row], models: list[Row], history: HistoryData, site: SiteMap) -> PageSpec:
+    """One maker country's whole history: weekly tokens and share, and its models in its latest week.
+    `rows` are its rows of `history.countries`, `models` its rows of `history.models`."""
     path = site.country(code)
     label = country_label(code)
-    rows = history.countries[history.countries["country"] == code].sort_values("week_start")
-    weeks = _history_weeks(history, rows["week_start"].iloc[0], rows["week_start"].iloc[-1])
-    unit = chart_unit(rows["tokens"].max())
-    latest_week = rows["week_start"].iloc[-1]
+    rows = _chronological(rows)
+    latest_week = rows[-1]["week_start"]
+    weeks = _history_weeks(site, rows[0]["week_start"], latest_week)
+    unit = chart_unit(max(row["tokens"] for row in rows))
     table = [
         {"week": _week_link(path, row["week_start"]), "partial": not row["is_complete"],
          "tokens": fmt_fixed(row["tokens"], unit), "share": fmt_share(row["share"]),
          "top9": fmt_fixed(row["top9_tokens"], unit), "models": int(row["models"]),
-         "change": "–" if pd.isna(row["wow_growth"]) else fmt_pct(row["wow_growth"])}
-        for row in records(rows.sort_values("week_start", ascending=False))
+         "change": "–" if missing(row["wow_growth"]) else fmt_pct(row["wow_growth"])}
+        for row in reversed(rows)
     ]
-    latest_models = history.models[(history.models["country"] == code) & (history.models["week_start"] == latest_week)]
+    latest_models = sorted((row for row in models if row["week_start"] == latest_week), key=lambda row: row["rank"])
     models = [
         {"rank": f"#{int(row['rank'])}", "name": row["display_name"], "href": href(path, site.model(row["model_permaslug"])),
          "tokens": fmt_fixed(row["tokens"], unit), "share": fmt_share(row["share"])}
-        for row in records(latest_models.sort_values("rank"))
+        for row in latest_models
     ]
-    last = rows.iloc[-1]
+    last = rows[-1]
     description = (
         f"Weekly tokens of every ranked model from makers in {label}, {count_of(len(weeks), 'week')}: "
         f"{fmt_fixed(last['tokens'], unit)} in the week of {_day(latest_week)}, {fmt_share(last['share'])} of all tokens."
@@ -326,16 +338,16 @@ def country_page(code: str, history: HistoryData, site: SiteMap) -> PageSpec:
     series = WeeklySeries(
         title=f"{label}: weekly tokens of its ranked models",
         subtitle=f"All ranked models by makers in {label} ({count_of(len(weeks), 'week')}).",
-        rows=rows[["week_start", "tokens", "is_complete", "days"]], weeks=weeks,
-        fill_code=code,
+        rows=rows, weeks=weeks, fill_code=code,
     )
-    chart_stamp = _stamp(rows, history.synthetic)
+    as_of = _as_of(rows)
+    chart_stamp = _stamp(as_of, history.synthetic)
 
     def render() -> dict[str, bytes]:
         image = ChartImage("history", description, None,
                            {suffix: history_chart(series, layout, chart_stamp, description)
                             for suffix, layout in LAYOUTS.items()})
-        context = {**_chrome(path, f"{label}: weekly tokens on OpenRouter", rows["as_of"].max(), history.synthetic),
+        context = {**_chrome(path, f"{label}: weekly tokens on OpenRouter", as_of, history.synthetic),
                    "name": label, "rows": table, "models": models, "latest": _day(latest_week),
                    "image": figure(image, _source())}
         return {**_files(path, [image]), path: _render("country.html.j2", context)}
@@ -349,17 +361,20 @@ def country_pages(history: HistoryData, site: SiteMap) -> list[PageSpec]:
         {"href": href(path, site.country(row["country"])), "name": country_label(row["country"]),
          "weeks": int(row["weeks"]), "share": fmt_share(row["latest_share"]),
          "first": _week_link(path, row["first_week"]), "last": _week_link(path, row["last_week"])}
-        for row in records(history.country_summary)
+        for row in history.country_summary
     ]
-    as_of = history.weeks["as_of"].max()
+    as_of = _as_of(history.weeks)
 
     def render() -> dict[str, bytes]:
         context = {**_chrome(path, "Maker countries on OpenRouter", as_of, history.synthetic), "countries": rows,
-                   "latest": _day(history.weeks["week_start"].iloc[-1])}
+                   "latest": _day(site.weeks[-1])}
         return {path: _render("countries.html.j2", context)}
 
     index = PageSpec(path, data_key(rows, as_of, history.synthetic), render)
-    return [index, *(country_page(code, history, site) for code in history.country_summary["country"])]
+    by_country = group_by(history.countries, "country")
+    models = group_by(history.models, "country")
+    return [index, *(country_page(row["country"], by_country[row["country"]], models.get(row["country"], []),
+                                  history, site) for row in history.country_summary)]
 
 
 # ------------------------------------------------------------------------------------------- apps
@@ -372,59 +387,62 @@ def _list_label(category: str, subcategory: str) -> str:
     return category if subcategory == "all" else f"{category} / {subcategory}"
 
 
-def _app_week(page: str, week: pd.Timestamp, site: SiteMap) -> dict:
+def _app_week(page: str, week: dt.date, site: SiteMap) -> dict:
     """A week's label, linked when the site has a page for it (app weeks need not be model weeks)."""
-    return {"href": href(page, week_path(week.date())) if week.date() in site.weeks else None, "label": _day(week)}
+    return {"href": href(page, week_path(week)) if week in site.weeks else None, "label": _day(week)}
 
 
-def _apps_chrome(page: str, title: str, as_of: pd.Timestamp, synthetic: bool) -> dict:
+def _apps_chrome(page: str, title: str, as_of: dt.datetime, synthetic: bool) -> dict:
     return {**_chrome(page, title, as_of, synthetic), "citation": apps_citation(as_of)}
 
 
-def app_page(app: dict, history: HistoryData, site: SiteMap) -> PageSpec:
-    """One app's whole history: a row per (week, popular list) it was ranked in, with the name it had there."""
+def app_page(app: Row, rows: list[Row], history: HistoryData, site: SiteMap) -> PageSpec:
+    """One app's whole history: a row per (week, popular list) it was ranked in (`rows`, its `history.apps` rows),
+    with the name it had there."""
     app_id = int(app["app_id"])
     path = site.app(app_id)
-    rows = history.apps[history.apps["app_id"] == app_id]
-    unit = chart_unit(max(int(rows["tokens"].max()), 1)) if not rows.empty else "B"
-    table = [
-        {"week": _app_week(path, row["week_start"], site), "list": _list_label(row["category"], row["subcategory"]),
-         "rank": f"#{int(row['rank'])}", "tokens": fmt_fixed(row["tokens"], unit), "change": wow_change(row),
-         "name": row["published_name"]}
-        for _, row in rows.sort_values("week_start", ascending=False, kind="stable").iterrows()
-    ]
     weeks = int(app["weeks_overall"])
-    first, last = pd.Timestamp(app["first_seen"]), pd.Timestamp(app["last_seen"])
-    if rows.empty:
+    first, last = app["first_seen"], app["last_seen"]
+    if not rows:
         ranked = f"Ranked only in trending lists, from the week of {_day(first)} to the week of {_day(last)}."
     else:
-        ranked = f"Ranked in popular lists in {_weeks_between(rows['week_start'].nunique(), first, last)}"
+        ranked = f"Ranked in popular lists in {_weeks_between(len({row['week_start'] for row in rows}), first, last)}"
         ranked += (f"; {count_of(weeks, 'week')} in the overall top 200, best overall rank #{int(app['best_rank'])}."
                    if weeks else "; never in the overall list.")
     facts = {"app_id": app_id, "names": list(app["names_seen"]), "ranked": ranked}
-    as_of = (history.apps if rows.empty else rows)["as_of"].max()
+    as_of = max(row["as_of"] for row in (rows or history.apps))
+
+    linked = sorted({row["week_start"] for row in rows} & set(site.weeks))
 
     def render() -> dict[str, bytes]:
+        unit = chart_unit(max(max(int(row["tokens"]) for row in rows), 1)) if rows else "B"
+        table = [
+            {"week": _app_week(path, row["week_start"], site), "list": _list_label(row["category"], row["subcategory"]),
+             "rank": f"#{int(row['rank'])}", "tokens": fmt_fixed(row["tokens"], unit), "change": wow_change(row),
+             "name": row["published_name"]}
+            for row in sorted(rows, key=lambda row: row["week_start"], reverse=True)
+        ]
         context = {**_apps_chrome(path, f"{app['app_name']}: weekly app rankings on OpenRouter", as_of,
                                   history.synthetic),
                    "name": app["app_name"], "facts": facts, "rows": table}
         return {path: _render("app.html.j2", context)}
 
-    return PageSpec(path, data_key(rows, facts, table, app["app_name"], history.synthetic), render)
+    # The table is drawn from the rows and links the weeks the site has a page for: the key holds both.
+    return PageSpec(path, data_key(rows, facts, linked, as_of, app["app_name"], history.synthetic), render)
 
 
 def app_pages(history: HistoryData, site: SiteMap) -> list[PageSpec]:
     """The apps index (every app of dim_app, most recently ranked first) and one page per app."""
     path = section_index("apps")
-    summary = [] if history.app_summary is None else records(history.app_summary)
+    summary = history.app_summary or []
     rows = [
         {"href": href(path, site.app(int(app["app_id"]))), "name": app["app_name"], "weeks": int(app["weeks_overall"]),
-         "best": "–" if pd.isna(app["best_rank"]) else f"#{int(app['best_rank'])}",
-         "first": _app_week(path, pd.Timestamp(app["first_seen"]), site),
-         "last": _app_week(path, pd.Timestamp(app["last_seen"]), site)}
+         "best": "–" if missing(app["best_rank"]) else f"#{int(app['best_rank'])}",
+         "first": _app_week(path, app["first_seen"], site),
+         "last": _app_week(path, app["last_seen"], site)}
         for app in summary
     ]
-    as_of = history.weeks["as_of"].max() if history.apps is None else history.apps["as_of"].max()
+    as_of = max(row["as_of"] for row in (history.weeks if history.apps is None else history.apps))
 
     def render() -> dict[str, bytes]:
         chrome = (_chrome if history.apps is None else _apps_chrome)(path, "Every app ranked on OpenRouter", as_of,
@@ -432,7 +450,8 @@ def app_pages(history: HistoryData, site: SiteMap) -> list[PageSpec]:
         return {path: _render("apps.html.j2", {**chrome, "apps": rows})}
 
     index = PageSpec(path, data_key(rows, as_of, history.synthetic), render)
-    return [index, *(app_page(app, history, site) for app in summary)]
+    by_app = group_by(history.apps or [], "app_id")
+    return [index, *(app_page(app, by_app.get(app["app_id"], []), history, site) for app in summary)]
 
 
 SECTIONS = (
