@@ -55,6 +55,17 @@ class Lake:
     def signatures(self) -> dict[Hashable, tuple[int, int]]:
         """(size, mtime_ns) of every partition, keyed by partition key: one directory scan, no file opened."""
         found: dict[Hashable, tuple[int, int]] = {}
+        for name, signature in self.file_signatures().items():
+            try:
+                found[self.dataset.parse_partition(name)] = signature
+            except ValueError:
+                continue
+        return found
+
+    def file_signatures(self) -> dict[str, tuple[int, int]]:
+        """(size, mtime_ns) of every partition file, keyed by its name without the suffix (not checked to be a
+        partition name: `signatures` parses them)."""
+        found: dict[str, tuple[int, int]] = {}
         try:
             entries = os.scandir(self.root)
         except FileNotFoundError:
@@ -63,12 +74,8 @@ class Lake:
             for entry in entries:
                 name = entry.name
                 if name.endswith(SUFFIX) and not name.startswith("."):
-                    try:
-                        key = self.dataset.parse_partition(name.removesuffix(SUFFIX))
-                    except ValueError:
-                        continue
                     stat = entry.stat()
-                    found[key] = (stat.st_size, stat.st_mtime_ns)
+                    found[name.removesuffix(SUFFIX)] = (stat.st_size, stat.st_mtime_ns)
         return found
 
     def keys(self) -> list[Hashable]:

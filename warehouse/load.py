@@ -9,6 +9,7 @@ rebuild folds by too).
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Hashable
@@ -46,14 +47,19 @@ def sync_from_lake(con: duckdb.DuckDBPyConnection, lake: Lake) -> LoadStats:
     """
     ds = lake.dataset
     stats = LoadStats()
-    signatures = lake.signatures()
-    known = {name: (size, mtime, list(raw_files), as_of) for name, size, mtime, raw_files, as_of in con.execute(
-        "SELECT partition, size, mtime_ns, raw_files, as_of FROM lake_partitions WHERE dataset = ?", [ds.name]
-    ).fetchall()}
-    touched = sorted(key for key, sig in signatures.items()
-                     if known.get(ds.partition_name(key), (None, None))[:2] != sig)
+    known_signatures = {name: (size, mtime) for name, size, mtime in con.execute(
+        "SELECT partition, size, mtime_ns FROM lake_partitions WHERE dataset = ?", [ds.name]).fetchall()}
+    signatures: dict[Hashable, tuple[int, int]] = {}
+    for name, signature in lake.file_signatures().items():  # names compared as found: only changed ones parsed
+        if known_signatures.get(name) != signature:
+            with contextlib.suppress(ValueError):
+                signatures[ds.parse_partition(name)] = signature
+    touched = sorted(signatures)
     if not touched:
         return stats
+    known = {name: (size, mtime, list(raw_files), as_of) for name, size, mtime, raw_files, as_of in con.execute(
+        "SELECT partition, size, mtime_ns, raw_files, as_of FROM lake_partitions WHERE dataset = ? AND partition IN "
+        "(SELECT unnest(?::VARCHAR[]))", [ds.name, [ds.partition_name(key) for key in touched]]).fetchall()}
     stats.touched = len(touched)
     parts = {key: lake.read_partition(key) for key in touched}
     held = _held_rows(con, ds, touched)
