@@ -147,7 +147,10 @@ def test_a_removed_day_and_a_renamed_model():
     check_incremental(THREE_WEEKS, after, {"openai/g": "G"}, {"openai/g": "G 2"}, AUTHORS, AUTHORS)
 
 
-def test_nothing_changed_rebuilds_only_what_spans_all_history(monkeypatch):
+@pytest.mark.parametrize("inputs_changed", [True, False])
+def test_nothing_changed_rebuilds_only_what_spans_all_history_or_nothing(monkeypatch, inputs_changed):
+    """No date changed: the weekly tables are kept, the others rebuilt, unless the load changed no input at all
+    (then nothing is rebuilt); a changed origin rebuilds everything either way (the fingerprint)."""
     import warehouse.materialize as m
 
     con = warehouse()
@@ -156,27 +159,13 @@ def test_nothing_changed_rebuilds_only_what_spans_all_history(monkeypatch):
     materialize(con)
     built: list[str] = []
     monkeypatch.setattr(m, "build_table", lambda con, table, select: built.append(table))
-    materialize(con, changed_dates=[])
-    assert built and not set(built) & m.WEEKLY
+    materialize(con, changed_dates=[], inputs_changed=inputs_changed)
+    if inputs_changed:
+        assert built and not set(built) & m.WEEKLY
+    else:
+        assert built == []
     built.clear()
-    con.execute("UPDATE dim_origin SET country = 'US' WHERE key = 'qwen'")  # a changed origin rebuilds everything
-    materialize(con, changed_dates=[])
-    assert built == derived_tables()
-    con.close()
-
-
-def test_a_load_that_changed_no_input_rebuilds_nothing(monkeypatch):
-    import warehouse.materialize as m
-
-    con = warehouse()
-    fill(con, {week(0) + dt.timedelta(days=k): {"qwen/q1": 5, "openai/g": 3, "other": 1} for k in range(7)}, {},
-         AUTHORS)
-    materialize(con)
-    built: list[str] = []
-    monkeypatch.setattr(m, "build_table", lambda con, table, select: built.append(table))
-    materialize(con, changed_dates=[], inputs_changed=False)
-    assert built == []
-    con.execute("UPDATE dim_origin SET country = 'US' WHERE key = 'qwen'")  # the fingerprint still guards the origin
-    materialize(con, changed_dates=[], inputs_changed=False)
+    con.execute("UPDATE dim_origin SET country = 'US' WHERE key = 'qwen'")
+    materialize(con, changed_dates=[], inputs_changed=inputs_changed)
     assert built == derived_tables()
     con.close()

@@ -73,12 +73,17 @@ print(json.dumps({"starts": budget.starts, "spent": spent}))
 """
 
 
-def test_processes_sharing_the_log_on_a_prefect_server_keep_both_limits(prefect_server):
+def contend(prefect_server, script: str, processes: int) -> tuple[str, dict, list[dict]]:
+    """`processes` copies of `script` at once on one new account: (account, their env, what each printed)."""
     account = uuid.uuid4().hex[:16]
     env = {**prefect_server["env"], "PYTHONPATH": str(REPO)}
-    procs = [subprocess.Popen([sys.executable, "-c", CONTENDER, account], env=env, stdout=subprocess.PIPE, text=True)
-             for _ in range(4)]
-    results = [json.loads(p.communicate(timeout=300)[0]) for p in procs]
+    procs = [subprocess.Popen([sys.executable, "-c", script, account], env=env, stdout=subprocess.PIPE, text=True)
+             for _ in range(processes)]
+    return account, env, [json.loads(p.communicate(timeout=300)[0]) for p in procs]
+
+
+def test_processes_sharing_the_log_on_a_prefect_server_keep_both_limits(prefect_server):
+    _, _, results = contend(prefect_server, CONTENDER, 4)
     starts = sorted(t for r in results for t in r["starts"])
     assert len(starts) == 10 and sum(r["spent"] for r in results) == 6  # 16 attempts, a daily budget of 10
     assert most_in_any_window(starts, 1.5) <= 3
@@ -111,11 +116,7 @@ print(SharedRequestBudget(account=sys.argv[1], per_day=10, per_minute=3).used_to
 def test_starts_admitted_in_batches_keep_both_limits_and_unused_ones_are_given_back(prefect_server):
     """Each process expects 5 requests and makes 4: batches of up to 3 starts, used within `lag` of their
     recorded time, so the actual starts keep the limit over window - lag; the unused start is given back."""
-    account = uuid.uuid4().hex[:16]
-    env = {**prefect_server["env"], "PYTHONPATH": str(REPO)}
-    procs = [subprocess.Popen([sys.executable, "-c", BATCHER, account], env=env, stdout=subprocess.PIPE, text=True)
-             for _ in range(3)]
-    results = [json.loads(p.communicate(timeout=300)[0]) for p in procs]
+    account, env, results = contend(prefect_server, BATCHER, 3)
     used = sorted(t for r in results for t in r["used"])
     assert all(len(r["starts"]) == len(r["used"]) for r in results)  # every start kept was used
     assert len(used) == 10 and sum(r["spent"] for r in results) == 2  # 12 attempts, a daily budget of 10
