@@ -113,9 +113,8 @@ def _start_server(prefect_home: Path) -> dict:
     env = {**os.environ, "PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "DO_NOT_TRACK": "1", "PREFECT_API_URL": url, "PREFECT_SERVER_API_HOST": "127.0.0.1",
            "PREFECT_SERVER_API_PORT": str(port), "PREFECT_UI_ENABLED": "false",
-           # the services the tests wait on look every second, not every 5 s (late runs) or 15 s (expired leases)
-           "PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS": "1",
-           "PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS": "1"}
+           # a dead writer's expired lease is revoked within 5 s, not 15 s (each look costs CPU all run long)
+           "PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS": "5"}
     with open(prefect_home / "server.log", "wb") as log:
         proc = subprocess.Popen(
             [str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1", "--port",
