@@ -29,9 +29,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 demo: install
 	$(BIN)/tokenrank demo
 
-# Two workers; the tests that use the session's Prefect server share one (tests/conftest.py, PREFECT_GROUP).
+# Three workers on two cores: the end-to-end tests spend minutes waiting (pacing, leases, their workers), so a
+# third worker keeps both cores busy meanwhile. Every worker uses the run's one Prefect server; the tests that
+# change what its clients share run in one xdist group (tests/conftest.py, DEPLOYMENTS_GROUP).
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 3 --dist loadgroup
 
 # One table: every command timed beside its floor (bench/speed.py; README "Speed"). bench/bench_derived.py times
 # each derived table on its own.

@@ -6,6 +6,12 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -50,64 +56,123 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-PREFECT_GROUP = "prefect"
-"""The xdist group of every test that uses the session's Prefect server: `make test` (`-n 2 --dist loadgroup`)
-runs them all on one worker, so one server starts per run."""
+SHARED_ENV = "TOKENRANK_TEST_SHARED"
+"""A folder the run's processes share (the pytest process, or xdist's controller, makes it; its workers inherit
+it): the session's Prefect server is recorded there, so every worker uses the one server."""
+_SERVER_RECORD = "prefect-server.json"
+_server_started_here: subprocess.Popen | None = None
+DEPLOYMENTS_GROUP = "prefect-deployments"
+"""The xdist group of the tests that change what every client of the session's server shares (the `tokenrank`
+pools' deployments, the failure-notification automation): `--dist loadgroup` runs them one after the other."""
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """Put every test that reaches the Prefect server (directly or through a fixture) in `PREFECT_GROUP`; tryfirst
-    so xdist's loadgroup, which reads the mark in the same hook, sees it."""
-    for item in items:
-        if "prefect_server_process" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group(PREFECT_GROUP))
+_shared_made_here: str | None = None
 
 
-@pytest.fixture(scope="session")
-def prefect_server_process(tmp_path_factory):
-    """One real `prefect server` on loopback for the whole session (its URL, home, env and process).
+def pytest_configure(config):
+    global _shared_made_here
+    if not hasattr(config, "workerinput") and SHARED_ENV not in os.environ:
+        _shared_made_here = os.environ[SHARED_ENV] = tempfile.mkdtemp(prefix="tokenrank-tests-")
+        os.environ.setdefault("PREFECT_API_SSL_CERT_FILE", _one_ca_bundle(Path(_shared_made_here)))
 
-    Nothing points at it by itself: `prefect_server` (per test) or `use_prefect_server` (per fixture) does, so
-    every other test runs as a user without a server does (`tokenrank run` in-process, no PREFECT_API_URL).
-    """
-    import subprocess
-    import sys
-    import time
 
+def _one_ca_bundle(folder: Path) -> str:
+    """A CA file holding one certificate. Every Prefect client loads its CA file into a new SSL context (~60 ms CPU
+    for certifi's ~150 certificates, several times per request the shared request log admits); the tests' servers
+    are plain http on loopback, so no certificate is ever checked."""
+    import certifi
+
+    bundle, end = Path(certifi.where()).read_text(), "-----END CERTIFICATE-----"
+    path = folder / "one-ca.pem"
+    path.write_text(bundle[bundle.index("-----BEGIN CERTIFICATE-----"):bundle.index(end) + len(end)] + "\n")
+    return str(path)
+
+
+def pytest_unconfigure(config):
+    """The process that made the shared folder stops the server a worker started in it, and removes the folder."""
+    global _shared_made_here
+    if _shared_made_here is None:
+        return
+    record = Path(_shared_made_here, _SERVER_RECORD)
+    if record.exists():
+        _stop_server(json.loads(record.read_text())["pid"])
+    shutil.rmtree(_shared_made_here, ignore_errors=True)
+    os.environ.pop(SHARED_ENV, None)
+    _shared_made_here = None
+
+
+def _start_server(prefect_home: Path) -> dict:
+    """`prefect server start` on a free loopback port, its database and log in `prefect_home`; returns its URL,
+    home and pid once it answers."""
+    global _server_started_here
     import requests
 
-    prefect_home = tmp_path_factory.mktemp("prefect-home")
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
+    prefect_home.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "DO_NOT_TRACK": "1", "PREFECT_API_URL": url, "PREFECT_SERVER_API_HOST": "127.0.0.1",
-           "PREFECT_SERVER_API_PORT": str(port), "PREFECT_UI_ENABLED": "false"}
-    log = open(prefect_home / "server.log", "wb")
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
+           "PREFECT_SERVER_API_PORT": str(port), "PREFECT_UI_ENABLED": "false",
+           # a dead writer's expired lease is revoked within 5 s, not 15 s (each look costs CPU all run long)
+           "PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS": "5"}
+    with open(prefect_home / "server.log", "wb") as log:
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1", "--port",
+             str(port), "--no-ui"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    _server_started_here = proc
+    deadline = time.monotonic() + 180
     while True:
         try:
             if requests.get(f"{url}/health", timeout=2).ok:
-                break
+                return {"url": url, "home": str(prefect_home), "pid": proc.pid}
         except requests.RequestException:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             raise RuntimeError(f"prefect server did not start; see {prefect_home / 'server.log'}")
         time.sleep(0.25)
+
+
+def _stop_server(pid: int) -> None:
     try:
-        yield {"url": url, "home": prefect_home, "env": env, "process": proc}
-    finally:
-        proc.terminate()
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    if _server_started_here is not None and _server_started_here.pid == pid:
         try:
-            proc.wait(timeout=30)
+            _server_started_here.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            os.killpg(pid, signal.SIGKILL)
+            _server_started_here.wait()
+        return
+    deadline = time.monotonic() + 30  # a worker started it: not our child, so watch it go
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def prefect_server_process():
+    """One real `prefect server` on loopback for the whole run, shared by every xdist worker (its URL, home and
+    the environment that points a process at it): the first worker that needs it starts it; the run's end stops it.
+
+    Nothing points at it by itself: `prefect_server` (per test) or `use_prefect_server` (per fixture) does, so
+    every other test runs as a user without a server does (`tokenrank run` in-process, no PREFECT_API_URL).
+    Tests share it: look up what a test made by its own ids, never by counting everything on the server.
+    """
+    from filelock import FileLock
+
+    shared = Path(os.environ[SHARED_ENV])
+    record = shared / _SERVER_RECORD
+    with FileLock(str(shared / "prefect-server.lock")):
+        if not record.exists():
+            record.write_text(json.dumps(_start_server(shared / "prefect-home")))
+    server = json.loads(record.read_text())
+    home = Path(server["home"])
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": server["url"],
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    return {"url": server["url"], "home": home, "env": env}
 
 
 @contextlib.contextmanager
@@ -134,8 +199,17 @@ def use_prefect_server(server: dict):
 
 
 @pytest.fixture
-def prefect_server(prefect_server_process):
-    """The session's Prefect server, configured (PREFECT_API_URL, PREFECT_HOME) for this test only."""
+def prefect_server(prefect_server_process, monkeypatch):
+    """The session's Prefect server, configured (PREFECT_API_URL, PREFECT_HOME) for this test only.
+
+    The flows this process runs keep the account's request log on this machine (`RequestBudget`): the log on the
+    server (`warehouse.shared_limits.SharedRequestBudget`) costs several round trips per request, so it is
+    tested where it matters: on its own (tests/warehouse/test_shared_limits.py) and in the deployments' worker
+    processes (tests/e2e), which this does not reach.
+    """
+    from warehouse import request_budget
+
+    monkeypatch.setattr(request_budget, "request_limiter", request_budget.RequestBudget)
     with use_prefect_server(prefect_server_process):
         yield prefect_server_process
 

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import DEPLOYMENTS_GROUP
+from warehouse.shared_limits import LOG_PREFIX, account_id
+
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(DEPLOYMENTS_GROUP)]
 
 
 def cli(*args: str, env: dict, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -52,15 +55,18 @@ def wait_for(flow_run_id, timeout: float = 180):
 
 
 def test_deploy_run_weekly_then_backfill_then_query(prefect_server, fake_openrouter, tmp_path):
+    from prefect import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
     from prefect.deployments import run_deployment
 
     home = os.environ["TOKENRANK_HOME"]
     env = {**prefect_server["env"], "TOKENRANK_HOME": home, "OPENROUTER_BASE_URL": fake_openrouter.url,
            "OPENROUTER_API_KEY": fake_openrouter.key, "PWD": str(REPO),
-           # this test's budget state and lifted per-minute limit (the weekly run makes ~30 requests)
+           # this test's budget state and lifted per-minute limit
            "TOKENRANK_STATE_DIR": os.environ["TOKENRANK_STATE_DIR"],
            "TOKENRANK_REQUESTS_PER_MINUTE": os.environ["TOKENRANK_REQUESTS_PER_MINUTE"]}
-    cli("prefect", "work-pool", "create", "tokenrank", "--type", "process", "--overwrite", env=env)
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name="tokenrank", type="process"), overwrite=True)
 
     log = open(tmp_path / "worker.log", "wb")
     worker = subprocess.Popen(  # started before the deploy, which it does not need; polls every second, not 10 s
@@ -71,8 +77,8 @@ def test_deploy_run_weekly_then_backfill_then_query(prefect_server, fake_openrou
     )
     try:
         cli("prefect", "deploy", "--all", "--no-prompt", env=env)
-        weekly = run_deployment("weekly-rankings/weekly-rankings", timeout=0,
-                                parameters={"end_date": "2026-06-21", "lookback_days": 7})
+        weekly = run_deployment("weekly-rankings/weekly-rankings", timeout=0,  # one dataset: the path is the test
+                                parameters={"end_date": "2026-06-21", "lookback_days": 7, "datasets": ["rankings-daily"]})
         weekly = wait_for(weekly.id)
         assert weekly.state.is_completed(), (weekly.state, (tmp_path / "worker.log").read_text()[-3000:])
         assert {r.params["start_date"] for r in fake_openrouter.rankings_requests()} == {"2026-06-15"}
@@ -95,6 +101,12 @@ def test_deploy_run_weekly_then_backfill_then_query(prefect_server, fake_openrou
     query = cli("tokenrank", "query", "SELECT count(DISTINCT date) AS days, count(*) AS rows FROM fact_model_daily",
                 "--format", "csv", env=env)
     assert query.stdout.splitlines() == ["days,rows", "14,714"]
+    # the workers' runs charged every request to the account's log on the server, named without the key
+    with get_client(sync_client=True) as client:
+        log = client.read_variable_by_name(f"{LOG_PREFIX}{account_id(fake_openrouter.key)}").value
+    assert sum(log["days"].values()) == len(fake_openrouter.rankings_requests()) == 2
+    key = fake_openrouter.key.encode()
+    assert not [p for p in prefect_server["home"].rglob("*") if p.is_file() and key in p.read_bytes()]
     deadline = time.monotonic() + 10
     while processes_with(f"TOKENRANK_HOME={home}") and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -8,13 +8,16 @@ import subprocess
 
 import pytest
 
+from tests.conftest import DEPLOYMENTS_GROUP
 from tests.e2e.test_deployments import REPO, cli, wait_for
 from tests.e2e.test_many_machines import start_worker, stop
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(DEPLOYMENTS_GROUP)]
 
 
 def test_a_worker_anywhere_runs_the_clone_its_pull_step_makes(prefect_server, fake_openrouter, tmp_path):
+    from prefect import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
     from prefect.deployments import run_deployment
 
     origin = tmp_path / "tokenrank.git"  # the team's git server, holding this checkout as main
@@ -25,7 +28,8 @@ def test_a_worker_anywhere_runs_the_clone_its_pull_step_makes(prefect_server, fa
            "TOKENRANK_STATE_DIR": os.environ["TOKENRANK_STATE_DIR"], "OPENROUTER_BASE_URL": fake_openrouter.url,
            "OPENROUTER_API_KEY": fake_openrouter.key, "TOKENRANK_GIT_URL": f"file://{origin}",
            "TOKENRANK_REQUESTS_PER_MINUTE": os.environ["TOKENRANK_REQUESTS_PER_MINUTE"]}
-    cli("prefect", "work-pool", "create", "tokenrank-anywhere", "--type", "process", "--overwrite", env=env)
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name="tokenrank-anywhere", type="process"), overwrite=True)
     profile = (REPO / "prefect-multi.yaml").read_text().replace("name: tokenrank\n", "name: tokenrank-anywhere\n")
     (tmp_path / "prefect-anywhere.yaml").write_text(profile)
     cli("prefect", "deploy", "--name", "backfill", "--no-prompt", "--prefect-file", str(tmp_path / "prefect-anywhere.yaml"),
@@ -37,8 +41,6 @@ def test_a_worker_anywhere_runs_the_clone_its_pull_step_makes(prefect_server, fa
         assert run.state.is_completed(), (run.state, (tmp_path / "machine" / "worker.log").read_text()[-3000:])
     finally:
         stop(worker)
-    from prefect import get_client
-
     with get_client(sync_client=True) as client:
         steps = client.read_deployment(run.deployment_id).pull_steps
     assert [next(iter(step)) for step in steps] == ["prefect.deployments.steps.git_clone",

@@ -1,4 +1,4 @@
-"""The demo dataset through the whole weekly flow, checked against the seed figures by independent code.
+"""The demo dataset through the whole weekly run, checked against the seed figures by independent code.
 
 The expected values are the published seed figures (../shared/docs/seed-figures.md); the checks recompute them
 from `fact_model_daily` with plain Python, then compare the derived tables and the report with them.
@@ -7,17 +7,15 @@ from `fact_model_daily` with plain Python, then compare the derived tables and t
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
 
 import duckdb
 import pytest
 
 from flows.sources.demo_dataset import DEMO_FIRST_DAY, DEMO_LAST_DAY
-from tests.conftest import use_prefect_server
 from warehouse.paths import Home
 
-pytestmark = pytest.mark.flow
+pytestmark = pytest.mark.xdist_group("demo-pipeline")  # one worker builds the module's demo home
 WEEK, PREV = dt.date(2026, 3, 30), dt.date(2026, 3, 23)
 COUNTRY = {  # seed-figures.md attribution, written out here independently of transforms/reference
     **dict.fromkeys(["qwen", "xiaomi", "stepfun", "minimax", "deepseek", "moonshotai", "z-ai", "tencent",
@@ -27,22 +25,17 @@ COUNTRY = {  # seed-figures.md attribution, written out here independently of tr
 
 
 @pytest.fixture(scope="module")
-def demo_home(prefect_server_process, tmp_path_factory):
-    from flows.weekly import weekly_rankings
+def demo_home(tmp_path_factory):
+    """Every dataset's weekly run over the whole demo, then the report, in-process as `tokenrank run` runs them
+    without a Prefect server (the Prefect flow wraps the same steps; tests/flows/test_key_echo.py runs it whole)."""
+    from flows import pipeline
 
-    root = tmp_path_factory.mktemp("demo-home")
-    saved = os.environ.get("TOKENRANK_HOME")
-    os.environ["TOKENRANK_HOME"] = str(root)
-    try:
-        with use_prefect_server(prefect_server_process):
-            summary = weekly_rankings(source="demo", end_date=DEMO_LAST_DAY,
-                                      lookback_days=(DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1)
-    finally:
-        if saved is None:
-            os.environ.pop("TOKENRANK_HOME")
-        else:
-            os.environ["TOKENRANK_HOME"] = saved
-    return Home(root), summary
+    home = Home(tmp_path_factory.mktemp("demo-home"))
+    runs = pipeline.weekly_all("demo", DEMO_LAST_DAY, (DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1, home=home)
+    files = pipeline.write_report(home)
+    for run in runs:
+        run.report = str(files.html_path)
+    return home, pipeline.combined_summary(runs)
 
 
 @pytest.fixture(scope="module")

@@ -94,20 +94,6 @@ def test_transient_faults_are_retried_and_the_run_succeeds(home, fake_openrouter
     assert len(fake_openrouter.rankings_requests()) == 2
 
 
-@pytest.mark.flow
-def test_the_key_is_never_written_anywhere(home, fake_openrouter, prefect_server):
-    from flows.weekly import weekly_rankings as weekly
-
-    fake_openrouter.inject("status", code=401)
-    with pytest.raises(Exception):
-        weekly(source="openrouter", end_date=END, lookback_days=7)
-    weekly(source="openrouter", end_date=END, lookback_days=7)
-    key = fake_openrouter.key.encode()
-    files = [p for p in Home(home).root.rglob("*") if p.is_file()]
-    assert files and not [p for p in files if key in p.read_bytes()]
-    assert not [p for p in prefect_server["home"].rglob("*") if p.is_file() and key in p.read_bytes()]
-
-
 def test_cli_run_prints_what_it_loaded_and_exits_nonzero_on_failure(home, fake_openrouter):
     from flows.cli import app
 
@@ -120,17 +106,28 @@ def test_cli_run_prints_what_it_loaded_and_exits_nonzero_on_failure(home, fake_o
 
 
 @pytest.mark.flow
-def test_with_a_server_configured_the_cli_runs_the_prefect_flow(home, fake_openrouter, prefect_server):
+def test_with_a_server_the_cli_runs_the_prefect_flow_and_the_key_is_never_written_anywhere(
+    home, fake_openrouter, prefect_server
+):
+    import uuid
+
     from prefect import get_client
 
     from flows.cli import app
+    from flows.weekly import weekly_rankings as weekly
+    from tests.helpers import warehouse_rows
 
-    def weekly_runs() -> int:
-        with get_client(sync_client=True) as client:
-            names = {f.id: f.name for f in client.read_flows()}
-            return sum(1 for r in client.read_flow_runs() if names.get(r.flow_id) == "weekly-rankings")
-
-    before = weekly_runs()
+    fake_openrouter.inject("status", code=401)
+    with pytest.raises(Exception):
+        weekly(source="openrouter", end_date=END, lookback_days=7)
     result = CliRunner().invoke(app, ["run", "--end-date", "2026-06-21", "--lookback-days", "7"])
     assert result.exit_code == 0, result.output
-    assert weekly_runs() == before + 1
+    # the run the CLI logged is a completed weekly-rankings flow run on the server (its run ids start with its id)
+    [(run_id,)] = warehouse_rows("SELECT run_id FROM ingest_log WHERE dataset = 'rankings-daily' AND status = 'success'")
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(uuid.UUID(run_id.removesuffix("-rankings-daily")))
+        assert client.read_flow(flow_run.flow_id).name == "weekly-rankings" and flow_run.state.is_completed()
+    key = fake_openrouter.key.encode()
+    files = [p for p in Home(home).root.rglob("*") if p.is_file()]
+    assert files and not [p for p in files if key in p.read_bytes()]
+    assert not [p for p in prefect_server["home"].rglob("*") if p.is_file() and key in p.read_bytes()]
