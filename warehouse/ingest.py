@@ -97,7 +97,7 @@ def load_warehouse(
 ) -> dict[str, LoadStats]:
     """Sync the warehouse with every dataset's lake and rebuild what derives from it, in the caller's transaction
     (the weekly tables only for the weeks the rankings-daily load changed, when they are current otherwise;
-    nothing at all when no table a derived table reads changed: `warehouse.materialize`).
+    the other derived tables only when a table they read changed: `warehouse.materialize`).
 
     `restated` adds restatement rows per dataset (a rebuild's, folded from raw) before the derived tables are
     built. Returns the load of each dataset; `run` gets their sums (`dates_loaded`: rankings-daily dates
@@ -109,12 +109,17 @@ def load_warehouse(
     new_requests = _add_requested(con, list(requested_dates))
     replace_origin(con, load_origin_reference())
     new_catalogue = catalogue is not None and replace_catalogue(con, catalogue)
-    # dim_model derives from the rankings-daily facts and the catalogue alone
-    renamed = refresh_dim_model(con) if stats[RANKINGS_ENDPOINT].partitions or new_catalogue else []
-    inputs_changed = (any(s.touched for s in stats.values()) or any(restated.values() if restated else ())
-                      or new_requests or new_catalogue or bool(renamed))
+    refresh = bool(stats[RANKINGS_ENDPOINT].partitions or new_catalogue)  # what dim_model derives from
+    renamed = refresh_dim_model(con) if refresh else []
+    changed = {DATASETS[name].table for name, s in stats.items() if s.partitions}
+    changed |= {DATASETS[name].restatements_table for name, s in stats.items() if s.restatements}
+    changed |= {DATASETS[name].restatements_table for name, rows in (restated or {}).items() if rows}
+    for table, flag in (("lake_partitions", any(s.touched for s in stats.values())), ("requested_dates", new_requests),
+                        ("ref_model_catalogue", new_catalogue), ("dim_model", refresh)):
+        if flag:
+            changed.add(table)
     materialize(con, changed_dates=stats[RANKINGS_ENDPOINT].partitions, changed_models=renamed,
-                inputs_changed=inputs_changed)
+                changed_inputs=changed)
     if run is not None:
         loads = list(stats.values())
         run.dates_loaded = len(stats[RANKINGS_ENDPOINT].partitions)

@@ -13,7 +13,8 @@ the facts of those weeks and the week before each (temporary views shadow the fu
 duration) and replacing those weeks' rows; every other derived table is rebuilt whole (they span all
 history but read the small weekly tables, or the app tables). `derived_state` keeps a fingerprint of the SQL
 files, of `WEEKLY` and of dim_origin: when it differs from the last build's, everything is rebuilt whole. A load
-that changed no base table a derived table reads (a finished backfill's rerun) rebuilds nothing.
+names the base tables it changed: only the derived tables that read one of them (directly or through another
+derived table) are rebuilt, so a finished backfill's rerun rebuilds nothing and a snapshot capture only its own.
 """
 
 from __future__ import annotations
@@ -93,33 +94,46 @@ def build_table(con: duckdb.DuckDBPyConnection, table: str, select: str) -> None
 
 
 def materialize(con: duckdb.DuckDBPyConnection, *, changed_dates: Iterable[dt.date] | None = None,
-                changed_models: Iterable[str] = (), inputs_changed: bool = True) -> list[str]:
+                changed_models: Iterable[str] = (), changed_inputs: Iterable[str] | None = None) -> list[str]:
     """Build every derived table, in dependency order, on the caller's connection and inside the caller's
     transaction, if any: it never begins, commits or rolls back. Returns the table names in build order.
 
     Without `changed_dates` every table is rebuilt whole. With them (the rankings-daily dates whose fact rows the
     load changed, possibly none) and `changed_models` (permaslugs whose dim_model display name changed), the
     weekly tables are recomputed only for the weeks those touch and the week after each (see the module doc);
-    the result is the same, table for table. With `changed_dates` and `inputs_changed` False (the load changed
-    no base table a derived table reads), tables built from the same fingerprint are kept as they are.
+    the result is the same, table for table. With `changed_dates`, `changed_inputs` (the base tables the load
+    changed; None: any may have) limits the rest to the tables that read one of them or a table rebuilt before
+    them: a table built from the same fingerprint whose inputs did not change is kept as it is.
     """
     sql_by_table = derived_sql()
     order = dependency_order(sql_by_table)
     fingerprint = _fingerprint(con, sql_by_table)
-    current = changed_dates is not None and _built_from(con, fingerprint, order)
-    if current and not inputs_changed:
-        return order
     weekly = _weekly(con, sql_by_table, order)
-    if not current:
+    stale = set(order)
+    if not (changed_dates is not None and _built_from(con, fingerprint, order)):
         weekly = []
-    elif weeks := _affected_weeks(con, changed_dates, changed_models):
-        _rebuild_weeks(con, weekly, sql_by_table, weeks)
+    else:
+        changed = set(changed_inputs or ())
+        if weeks := _affected_weeks(con, changed_dates, changed_models):
+            _rebuild_weeks(con, weekly, sql_by_table, weeks)
+            changed |= set(weekly)
+        if changed_inputs is not None:
+            stale = _reading(sql_by_table, order, changed)
     for table in order:
-        if table not in weekly:
+        if table not in weekly and table in stale:
             build_table(con, table, sql_by_table[table])
     con.execute("DELETE FROM derived_state")
     con.execute("INSERT INTO derived_state VALUES (?)", [fingerprint])
     return order
+
+
+def _reading(sql_by_table: dict[str, str], order: list[str], changed: set[str]) -> set[str]:
+    """The derived tables whose SQL reads a table in `changed`, directly or through another derived table."""
+    stale: set[str] = set()
+    for table in order:
+        if referenced_names(sql_by_table[table]) & (changed | stale):
+            stale.add(table)
+    return stale
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, sql_by_table: dict[str, str]) -> str:

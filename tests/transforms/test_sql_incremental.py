@@ -2,7 +2,8 @@
 
 Each example draws a published history, builds it whole, then applies a random load (days republished with
 other values or another top K, days removed, new days, models renamed, sometimes a changed origin) and builds
-again, told only which dates and models changed; every derived table must equal a whole build of the result.
+again, told only which dates and models (and base tables) changed; every derived table must equal a whole build
+of the result.
 """
 
 from __future__ import annotations
@@ -116,7 +117,8 @@ def check_incremental(before, after, names, new_names, origin, new_origin) -> No
         fill(incremental, after, new_names, new_origin)
         changed = [d for d in before.keys() | after.keys() if before.get(d) != after.get(d)]
         renamed = [s for s in names.keys() | new_names.keys() if names.get(s) != new_names.get(s)]
-        materialize(incremental, changed_dates=changed, changed_models=renamed)
+        inputs = {"fact_model_daily", "dim_model"} if changed or renamed else set()  # what the load reports
+        materialize(incremental, changed_dates=changed, changed_models=renamed, changed_inputs=inputs)
         fill(whole, after, new_names, new_origin)
         materialize(whole)
         assert contents(incremental) == contents(whole)
@@ -147,10 +149,10 @@ def test_a_removed_day_and_a_renamed_model():
     check_incremental(THREE_WEEKS, after, {"openai/g": "G"}, {"openai/g": "G 2"}, AUTHORS, AUTHORS)
 
 
-@pytest.mark.parametrize("inputs_changed", [True, False])
-def test_nothing_changed_rebuilds_only_what_spans_all_history_or_nothing(monkeypatch, inputs_changed):
-    """No date changed: the weekly tables are kept, the others rebuilt, unless the load changed no input at all
-    (then nothing is rebuilt); a changed origin rebuilds everything either way (the fingerprint)."""
+def test_nothing_changed_rebuilds_only_what_spans_all_history_or_what_reads_a_changed_table(monkeypatch):
+    """No date changed: the weekly tables are kept. Told nothing of the inputs, every other table is rebuilt; told
+    which base tables changed, only the tables reading them (directly or through another table); told none, none.
+    A changed origin rebuilds everything whatever it is told (the fingerprint)."""
     import warehouse.materialize as m
 
     con = warehouse()
@@ -159,13 +161,18 @@ def test_nothing_changed_rebuilds_only_what_spans_all_history_or_nothing(monkeyp
     materialize(con)
     built: list[str] = []
     monkeypatch.setattr(m, "build_table", lambda con, table, select: built.append(table))
-    materialize(con, changed_dates=[], inputs_changed=inputs_changed)
-    if inputs_changed:
-        assert built and not set(built) & m.WEEKLY
-    else:
-        assert built == []
+    materialize(con, changed_dates=[])
+    assert built and not set(built) & m.WEEKLY
+    built.clear()
+    materialize(con, changed_dates=[], changed_inputs=[])
+    assert built == []
+    materialize(con, changed_dates=[], changed_inputs=["fact_session_cost"])
+    assert built == ["session_cost_extremes"]
+    built.clear()
+    materialize(con, changed_dates=[], changed_inputs=["requested_dates"])
+    assert "dq_days" in built and not set(built) & m.WEEKLY and "session_cost_extremes" not in built
     built.clear()
     con.execute("UPDATE dim_origin SET country = 'US' WHERE key = 'qwen'")
-    materialize(con, changed_dates=[], inputs_changed=inputs_changed)
+    materialize(con, changed_dates=[], changed_inputs=[])
     assert built == derived_tables()
     con.close()
