@@ -111,13 +111,12 @@ def load_warehouse(
     new_catalogue = catalogue is not None and replace_catalogue(con, catalogue)
     refresh = bool(stats[RANKINGS_ENDPOINT].partitions or new_catalogue)  # what dim_model derives from
     renamed = refresh_dim_model(con) if refresh else []
-    changed = {DATASETS[name].table for name, s in stats.items() if s.partitions}
-    changed |= {DATASETS[name].restatements_table for name, s in stats.items() if s.restatements}
-    changed |= {DATASETS[name].restatements_table for name, rows in (restated or {}).items() if rows}
-    for table, flag in (("lake_partitions", any(s.touched for s in stats.values())), ("requested_dates", new_requests),
-                        ("ref_model_catalogue", new_catalogue), ("dim_model", refresh)):
-        if flag:
-            changed.add(table)
+    others = {"lake_partitions": any(s.touched for s in stats.values()), "requested_dates": new_requests,
+              "ref_model_catalogue": new_catalogue, "dim_model": refresh}
+    changed = ({DATASETS[name].table for name, s in stats.items() if s.partitions}
+               | {DATASETS[name].restatements_table for name, s in stats.items() if s.restatements}
+               | {DATASETS[name].restatements_table for name, rows in (restated or {}).items() if rows}
+               | {table for table, flag in others.items() if flag})
     materialize(con, changed_dates=stats[RANKINGS_ENDPOINT].partitions, changed_models=renamed,
                 changed_inputs=changed)
     if run is not None:
