@@ -94,16 +94,18 @@ def load_warehouse(
     catalogue: pa.Table | None = None,
     run: RunStats | None = None,
     restated: dict[str, list[tuple]] | None = None,
+    fresh: dict[str, dict] | None = None,
 ) -> dict[str, LoadStats]:
     """Sync the warehouse with every dataset's lake and rebuild what derives from it, in the caller's transaction
     (the weekly tables only for the weeks the rankings-daily load changed, when they are current otherwise;
     the other derived tables only when a table they read changed: `warehouse.materialize`).
 
     `restated` adds restatement rows per dataset (a rebuild's, folded from raw) before the derived tables are
-    built. Returns the load of each dataset; `run` gets their sums (`dates_loaded`: rankings-daily dates
+    built. `fresh` holds, per dataset, the partitions the session has just written (`LakeWrite.fresh`). Returns the load of each dataset; `run` gets their sums (`dates_loaded`: rankings-daily dates
     reloaded).
     """
-    stats = {name: sync_from_lake(con, Lake(home, dataset)) for name, dataset in DATASETS.items()}
+    fresh = fresh or {}
+    stats = {name: sync_from_lake(con, Lake(home, dataset), fresh.get(name)) for name, dataset in DATASETS.items()}
     for name, rows in (restated or {}).items():
         insert_restatements(con, DATASETS[name], rows)
     new_requests = _add_requested(con, list(requested_dates))

@@ -38,12 +38,15 @@ class LoadStats:
     restatements: int = 0
 
 
-def sync_from_lake(con: duckdb.DuckDBPyConnection, lake: Lake) -> LoadStats:
+def sync_from_lake(con: duckdb.DuckDBPyConnection, lake: Lake,
+                   fresh: dict[Hashable, tuple[Partition, tuple[int, int]]] | None = None) -> LoadStats:
     """Make the dataset's table equal the lake for every partition whose file changed.
 
     Only partitions whose file signature differs from the one recorded in `lake_partitions` are read, so the
     cost follows the new partitions, not the history; among those, a partition reloads when its raw files
     differ from the ones loaded. `lake_partitions` records every partition read (rows 0: answered empty).
+    `fresh` (`LakeWrite.fresh`) are partitions just written: one whose file still has the signature it was
+    written with is taken as it is instead of being read back.
     """
     ds = lake.dataset
     stats = LoadStats()
@@ -61,7 +64,9 @@ def sync_from_lake(con: duckdb.DuckDBPyConnection, lake: Lake) -> LoadStats:
         "SELECT partition, size, mtime_ns, raw_files, as_of FROM lake_partitions WHERE dataset = ? AND partition IN "
         "(SELECT unnest(?::VARCHAR[]))", [ds.name, [ds.partition_name(key) for key in touched]]).fetchall()}
     stats.touched = len(touched)
-    parts = {key: lake.read_partition(key) for key in touched}
+    fresh = fresh or {}
+    parts = {key: fresh[key][0] if key in fresh and fresh[key][1] == signatures[key] else lake.read_partition(key)
+             for key in touched}
     held = _held_rows(con, ds, touched)
     changed: list[Hashable] = []
     for key in touched:

@@ -126,8 +126,12 @@ def commit_run(
     with writing(home) as session:
         run.notes += session.notes + prepare(home, run.source)
         published.ensure_published(home)  # readers never open the warehouse: give them a copy before any write
-        writes = [Lake(home).write(list(tables))]
-        writes += [Lake(home, DATASETS[name]).write_partitions(parts) for name, parts in (partitions or {}).items()]
+        lakes = [Lake(home)] + [Lake(home, DATASETS[name]) for name in partitions or {}]
+        writes = [lakes[0].write(list(tables))]
+        writes += [lake.write_partitions(partitions[lake.dataset.name]) for lake in lakes[1:]]
+        fresh: dict[str, dict] = {}
+        for lake, write in zip(lakes, writes):
+            fresh.setdefault(lake.dataset.name, {}).update(write.fresh)
         run.lake_written = sum(len(w.written) for w in writes)
         run.lake_unchanged = sum(len(w.unchanged) for w in writes)
         run.lake_stale = sum(len(w.stale) for w in writes)
@@ -135,7 +139,8 @@ def commit_run(
         con = db.connect(home.warehouse)
         try:
             with db.transaction(con):
-                load_warehouse(con, home, requested_dates=requested(list(raws)), catalogue=catalogue, run=run)
+                load_warehouse(con, home, requested_dates=requested(list(raws)), catalogue=catalogue, run=run,
+                               fresh=fresh)
                 # rows fetched that the warehouse already held as they are (reloaded or not), so the lake's and the
                 # warehouse's "unchanged" tell the same story
                 fetched = sum(t.num_rows for t in tables) + sum(

@@ -161,6 +161,29 @@ def test_crash_between_lake_and_load_is_repaired_by_next_run(tmp_path):
     assert fact(crashed) == fact(clean)
 
 
+def test_a_partition_written_again_since_the_session_wrote_it_is_loaded_from_its_file(tmp_path):
+    from warehouse import db
+    from warehouse.load import sync_from_lake
+
+    home = Home(tmp_path)
+    lake = Lake(home)
+
+    def rows(tokens, as_of, run_id):
+        return ingest.normalize_archived(home, ingest.archive_response(home, response(body(W12, tokens, as_of), W12),
+                                                                       run_id))
+
+    first = lake.write([rows(BASE, "2026-04-06T02:00:00Z", "r1")])
+    lake.write([rows({**BASE, D1: {**BASE[D1], "qwen/qwen3.6-plus-04-02:free": 999}}, "2026-04-07T02:00:00Z", "r2")])
+    con = db.connect(home.warehouse)
+    try:
+        stats = sync_from_lake(con, lake, first.fresh)  # D1 and D2's files changed since `first` wrote them
+        loaded = con.execute("SELECT total_tokens FROM fact_model_daily WHERE date = ? AND model_permaslug = ?",
+                             [D1, "qwen/qwen3.6-plus-04-02:free"]).fetchone()
+    finally:
+        con.close()
+    assert stats.partitions == [D1, D2] and loaded == (999,)
+
+
 def test_rebuild_equals_incremental_table_for_table(tmp_path):
     home = Home(tmp_path)
     run_once(home, "r1", (W12, body(W12, BASE)))

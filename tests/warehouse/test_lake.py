@@ -52,3 +52,16 @@ def test_every_reader_opens_the_lake_folder_with_no_options(tmp_path):
     con = duckdb.connect()
     assert con.execute(f"SELECT count(*), sum(total_tokens) FROM read_parquet('{folder}/*.parquet', "
                        "hive_partitioning = true)").fetchone() == (4, 14)
+
+
+def test_a_write_hands_back_each_partition_as_a_read_returns_it_with_its_files_signature(tmp_path):
+    lake = Lake(Home(tmp_path))
+    result = lake.write([table(5, "2026-04-06T02:00:00Z", "f1")])
+    signatures = lake.signatures()
+    assert sorted(result.fresh) == [D1, D2]
+    for key, (part, signature) in result.fresh.items():
+        held = lake.read_partition(key)
+        assert signature == signatures[key]
+        assert part.rows.schema.equals(held.rows.schema, check_metadata=True) and part.rows.equals(held.rows)
+        assert (part.key, part.as_of, part.raw_files) == (held.key, held.as_of, held.raw_files)
+    assert lake.write([table(5, "2026-04-06T02:00:00Z", "f2")]).fresh == {}  # unchanged: nothing written
