@@ -233,11 +233,13 @@ def demo() -> None:
         os.environ[HOME_ENV] = str(demo_home())
     console.print(DEMO_BANNER)
     console.print(f"home: {Home.from_env().root}")
-    _execute("backfill", start=DEMO_FIRST_DAY, end=DEMO_LAST_DAY, source="demo", dataset="app-rankings")
     from flows.sources.demo_snapshots import capture_days
+    from warehouse.session import publish_once
 
-    for day in capture_days(DEMO_LAST_DAY):  # the weekly captures of the snapshot datasets, replayed
-        _execute("capture", site=False, source="demo", datasets=None, require_week=False, today=day)
+    with publish_once(Home.from_env()):  # readers get one copy for all of these, before the weekly run's report
+        _execute("backfill", start=DEMO_FIRST_DAY, end=DEMO_LAST_DAY, source="demo", dataset="app-rankings")
+        for day in capture_days(DEMO_LAST_DAY):  # the weekly captures of the snapshot datasets, replayed
+            _execute("capture", site=False, source="demo", datasets=None, require_week=False, today=day)
     summary = _execute("weekly", site=False, source="demo", end_date=DEMO_LAST_DAY,
                        lookback_days=(DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1)
     _print_summary(summary)

@@ -367,6 +367,7 @@ def _fetch_plan(home: Home, src: RankingsSource, dataset: Dataset, plan: FetchPl
     raws: list[RawFile] = []
     done: list[Request] = []
     paged: list[tuple[Request, str | None]] = []  # the paged fetch in progress: its first request, its mark
+    planned = set(plan.requests)
     try:
         while len(done) < len(queue):
             request = queue[len(done)]
@@ -380,7 +381,7 @@ def _fetch_plan(home: Home, src: RankingsSource, dataset: Dataset, plan: FetchPl
                 run.days_left = days_needed(run.requests_left, 0, limiter.usable_per_day) if limiter is not None else None
                 logger.warning("%s: stopping after %d of %d requests", exc, len(done), len(queue))
                 break
-            if request in plan.requests or not paged:
+            if request in planned or not paged:
                 paged = [(request, mark)]
             elif mark != paged[0][1]:
                 _refetch(logger, run, queue, done, raws, paged, raw, mark, home)

@@ -181,20 +181,29 @@ def _normalize_payload(
     seen: set[tuple[dt.date, str]] = set()
     per_day: Counter[dt.date] = Counter()
     others: Counter[dt.date] = Counter()
+    days: dict[str, dt.date] = {}  # a body repeats each date and slug: each is parsed and checked once
+    parts: dict[str, tuple[str | None, str | None, str | None]] = {OTHER: (None, None, None)}
     for index, row in enumerate(rows):
-        where = f"row {index}"
-        check_keys(row, ROW_KEYS, where)
-        day = parse_date(row["date"], f"{where} date")
-        if not lo <= day <= hi:
-            raise ContractError(f"{where} date {day} is outside the requested window {lo}..{hi}")
+        if type(row) is not dict or row.keys() != ROW_KEYS:
+            check_keys(row, ROW_KEYS, f"row {index}")
+        text = row["date"]
+        day = days.get(text) if type(text) is str else None
+        if day is None:
+            day = parse_date(text, f"row {index} date")
+            if not lo <= day <= hi:
+                raise ContractError(f"row {index} date {day} is outside the requested window {lo}..{hi}")
+            days[text] = day
         slug = row["model_permaslug"]
         if not isinstance(slug, str) or not slug:
-            raise ContractError(f"{where} model_permaslug {slug!r} is not a non-empty string")
-        where = f"{where} ({day}, {slug})"
-        tokens = parse_tokens(row["total_tokens"], f"{where} total_tokens")
+            raise ContractError(f"row {index} model_permaslug {slug!r} is not a non-empty string")
+        value = row["total_tokens"]
+        if type(value) is str and len(value) < 19 and value.isascii() and value.isdigit():
+            tokens = int(value)  # below 10**18: fits in int64
+        else:
+            tokens = parse_tokens(value, f"row {index} ({day}, {slug}) total_tokens")
         if (day, slug) in seen:
             problem = "is a second 'other' row: more than one 'other' row" if slug == OTHER else "is a duplicate of an earlier row"
-            raise ContractError(f"{where} {problem}")
+            raise ContractError(f"row {index} ({day}, {slug}) {problem}")
         seen.add((day, slug))
         per_day[day] += 1
         if per_day[day] > MAX_ROWS_PER_DAY:
@@ -202,12 +211,7 @@ def _normalize_payload(
         is_other = slug == OTHER
         if is_other:
             others[day] += 1
-            author = model_slug = variant = None
-        else:
-            try:
-                author, model_slug, variant = split_permaslug(slug)
-            except ValueError as exc:
-                raise ContractError(f"{where}: {exc}") from None
+        author, model_slug, variant = parts.get(slug) or _permaslug_parts(slug, parts, f"row {index} ({day}, {slug})")
         columns["date"].append(day)
         columns["model_permaslug"].append(slug)
         columns["author"].append(author)
@@ -221,6 +225,14 @@ def _normalize_payload(
     columns["as_of"] = [as_of] * len(rows)
     columns["raw_file"] = [raw_file] * len(rows)
     return pa.table(columns, schema=rankings_schema())
+
+
+def _permaslug_parts(slug: str, known: dict, where: str) -> tuple[str, str, str | None]:
+    try:
+        known[slug] = split_permaslug(slug)
+    except ValueError as exc:
+        raise ContractError(f"{where}: {exc}") from None
+    return known[slug]
 
 
 def normalize_catalogue(body: bytes, *, raw_file: str) -> pa.Table:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 from importlib import resources
 from pathlib import Path
 from typing import Iterator
@@ -17,8 +19,8 @@ COMPATIBLE_HEADER = 64
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse file; a writable connection creates it (in `STORAGE_VERSION`) and the base tables when
-    missing."""
+    """Open the warehouse file; a writable connection creates it (in `STORAGE_VERSION`) and brings its base tables
+    to `schema.sql` (applied again only when the file changed since it was last applied: `schema_applied`)."""
     config = {}
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -26,8 +28,30 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
             config["storage_compatibility_version"] = STORAGE_VERSION
     con = duckdb.connect(str(path), read_only=read_only, config=config)
     if not read_only:
-        con.execute(resources.files("warehouse").joinpath("schema.sql").read_text())
+        try:
+            _apply_schema(con)
+        except BaseException:
+            con.close()
+            raise
     return con
+
+
+@functools.cache
+def _schema() -> tuple[str, str]:
+    """schema.sql and its sha256."""
+    text = resources.files("warehouse").joinpath("schema.sql").read_text()
+    return text, hashlib.sha256(text.encode()).hexdigest()
+
+
+def _apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    text, sha = _schema()
+    with contextlib.suppress(duckdb.CatalogException):  # a warehouse made before schema_applied existed
+        if con.execute("SELECT sha256 FROM schema_applied").fetchall() == [(sha,)]:
+            return
+    with transaction(con):
+        con.execute(text)
+        con.execute("DELETE FROM schema_applied")
+        con.execute("INSERT INTO schema_applied VALUES (?)", [sha])
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -38,9 +39,7 @@ def create_atomic(path: Path, data: bytes) -> None:
 
 
 def temp_path_beside(path: Path) -> Path:
-    """A not-yet-existing temp path in `path`'s folder, for writers that need a file name (Parquet, DuckDB)."""
+    """A not-yet-existing temp path in `path`'s folder, for writers that need a file name (Parquet, DuckDB): 64
+    random bits name it, as `mkstemp` would without creating and deleting a file first."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    os.unlink(tmp)
-    return Path(tmp)
+    return path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"

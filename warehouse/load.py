@@ -80,6 +80,10 @@ def sync_from_lake(con: duckdb.DuckDBPyConnection, lake: Lake,
         if sorted(old_files) == sorted(part.raw_files):
             continue
         changed.append(key)
+        if name not in known and not old_rows:  # a new partition: each of its items is an insert
+            items = list(ds.item) if isinstance(ds.item, tuple) else [ds.item]
+            stats.inserted += part.rows.select(items).group_by(items).aggregate([]).num_rows
+            continue
         diff = compare(ds, key, old_rows, part.rows.to_pylist(), (old_as_of, old_files[0] if old_files else None),
                        (part.as_of, part.raw_files[0]))
         stats.inserted, stats.updated = stats.inserted + diff.inserted, stats.updated + diff.updated

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -60,9 +61,10 @@ def derived_sql() -> dict[str, str]:
     }
 
 
-def referenced_names(sql: str) -> set[str]:
+@functools.lru_cache(maxsize=256)  # every load asks again for the same few dozen files
+def referenced_names(sql: str) -> frozenset[str]:
     """Every identifier in `sql` (lower case), comments and string literals ignored."""
-    return {name.lower() for name in _IDENTIFIER.findall(_COMMENT_OR_STRING.sub(" ", sql))}
+    return frozenset(name.lower() for name in _IDENTIFIER.findall(_COMMENT_OR_STRING.sub(" ", sql)))
 
 
 def dependency_order(sql_by_table: dict[str, str]) -> list[str]:

@@ -109,7 +109,7 @@ class RawArchive:
             redacted=response.redacted,
             original_sha256=response.original_sha256,
         )
-        create_atomic(self.root / record.path, gzip.compress(response.body, mtime=0))
+        create_atomic(self.root / record.path, gzip.compress(response.body, compresslevel=6, mtime=0))  # 9: 3x the time, 7% smaller
         write_atomic(self.root / manifest_path(record), _dump(asdict(record)))
         return record
 

@@ -295,3 +295,8 @@ CREATE TABLE IF NOT EXISTS benchmark_restatements (
 CREATE TABLE IF NOT EXISTS derived_state (
     fingerprint VARCHAR NOT NULL
 );
+
+-- The sha256 of this file as last applied (warehouse.db.connect): a writer whose schema.sql is the same skips it.
+CREATE TABLE IF NOT EXISTS schema_applied (
+    sha256 VARCHAR NOT NULL
+);

@@ -82,7 +82,8 @@ def publish_once(home: Home) -> Iterator[None]:
     fails: what was committed is published). A run of several datasets publishes once, not once per dataset.
 
     A store home publishes every session (each is a new warehouse version other machines may build on). A crash
-    before the final publish leaves readers the previous copy until the next write session publishes.
+    before the final publish leaves readers the previous copy until the next write session publishes. Only the
+    block's first committing session checks that readers have a readable copy (`published.ensure_published`).
     """
     if home.store or _unpublished.get() is not None:
         yield
@@ -125,7 +126,9 @@ def commit_run(
     module doc. `tables` are rankings-daily rows, split into their dates."""
     with writing(home) as session:
         run.notes += session.notes + prepare(home, run.source)
-        published.ensure_published(home)  # readers never open the warehouse: give them a copy before any write
+        pending = _unpublished.get()
+        if not (pending and home in pending):  # in a publish_once block the first session has done it
+            published.ensure_published(home)  # readers never open the warehouse: give them a copy before any write
         lakes = [Lake(home)] + [Lake(home, DATASETS[name]) for name in partitions or {}]
         writes = [lakes[0].write(list(tables))]
         writes += [lake.write_partitions(partitions[lake.dataset.name]) for lake in lakes[1:]]

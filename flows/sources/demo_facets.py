@@ -41,6 +41,18 @@ def _ranked(day: str, tokens: Counter, other: int) -> list[dict]:
     return rows + ([{"date": day, "model_permaslug": "other", "total_tokens": str(other)}] if other else [])
 
 
+@cache
+def _daily() -> tuple[tuple[str, str, str, int], ...]:
+    """`demo_dataset.daily_rows` as (date, its week's Monday, permaslug, tokens), parsed once."""
+    mondays = {}
+    for row in daily_rows():
+        if row["date"] not in mondays:
+            day = dt.date.fromisoformat(row["date"])
+            mondays[row["date"]] = (day - dt.timedelta(days=day.weekday())).isoformat()
+    return tuple((row["date"], mondays[row["date"]], row["model_permaslug"], int(row["total_tokens"]))
+                 for row in daily_rows())
+
+
 def facet_payload(query: dict[str, str]) -> dict:
     """The body answering a filtered rankings-daily query (one facet value), clamped to the demo's days."""
     facet = next(name for name in FACETS if query.get(name))
@@ -51,16 +63,15 @@ def facet_payload(query: dict[str, str]) -> dict:
     weekly = facet in SAMPLED
     tokens: dict[str, Counter] = defaultdict(Counter)
     others: Counter = Counter()
-    for row in daily_rows():
-        if not lo <= row["date"] <= hi:
+    for day, monday, slug, total in _daily():
+        if not lo <= day <= hi:
             continue
-        day = dt.date.fromisoformat(row["date"])
-        key = (day - dt.timedelta(days=day.weekday())).isoformat() if weekly else row["date"]
-        share = int(row["total_tokens"]) * _permille(value, row["model_permaslug"]) // 1000
-        if row["model_permaslug"] == "other":
+        key = monday if weekly else day
+        share = total * _permille(value, slug) // 1000
+        if slug == "other":
             others[key] += share
         else:
-            tokens[key][row["model_permaslug"]] += share
+            tokens[key][slug] += share
     data = [row for key in sorted(set(tokens) | set(others)) for row in _ranked(key, tokens[key], others[key])]
     meta = {"as_of": DEMO_AS_OF, "start_date": lo if first <= last else query["start_date"],
             "end_date": hi if first <= last else query["end_date"], "version": "v1"}

@@ -1,4 +1,4 @@
-"""warehouse.db: bulk inserts (one statement for many rows) and their conflict modes."""
+"""warehouse.db: the schema a writer applies, bulk inserts (one statement for many rows) and their conflict modes."""
 
 from __future__ import annotations
 
@@ -39,3 +39,20 @@ def test_a_held_key_is_an_error_kept_or_replaced(con):
     assert rows(con) == [("a", D1, "old"), ("a", D2, "new")]
     db.insert_rows(con, "t", [("a", D1, "newer")], replace=True)
     assert rows(con) == [("a", D1, "newer"), ("a", D2, "new")]
+
+
+def test_a_writer_applies_schema_sql_once_and_again_when_it_changed(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    con = db.connect(path)
+    applied = con.execute("SELECT sha256 FROM schema_applied").fetchall()
+    con.execute("DROP TABLE requested_dates")  # unseen while schema.sql is the one applied: it is not read again
+    con.close()
+    con = db.connect(path)
+    assert con.execute("SELECT sha256 FROM schema_applied").fetchall() == applied
+    assert "requested_dates" not in db.table_names(con)
+    con.execute("DROP TABLE schema_applied")  # a warehouse from before the record (or another schema.sql)
+    con.close()
+    con = db.connect(path)
+    assert "requested_dates" in db.table_names(con)
+    assert con.execute("SELECT sha256 FROM schema_applied").fetchall() == applied
+    con.close()

@@ -28,7 +28,7 @@ def make_layout_1(home: Home) -> None:
     home.marker.unlink()
     con = duckdb.connect(str(home.warehouse))
     con.execute("DROP TABLE lake_partitions; DROP TABLE requested_dates; DROP TABLE dq_days; "
-                "ALTER TABLE ingest_log DROP COLUMN dataset")
+                "ALTER TABLE ingest_log DROP COLUMN dataset; DROP TABLE schema_applied")
     con.close()
 
 
