@@ -74,10 +74,12 @@ def main() -> None:
         from flows.sources.demo_dataset import DEMO_FIRST_DAY, DEMO_LAST_DAY
 
         from flows.sources.demo_snapshots import capture_days
+        from warehouse.session import publish_once
 
-        pipeline.backfill_all(DEMO_FIRST_DAY, DEMO_LAST_DAY, source="demo", dataset="app-rankings", home=home)
-        for day in capture_days(DEMO_LAST_DAY):
-            pipeline.capture("demo", today=day, home=home)
+        with publish_once(home):
+            pipeline.backfill_all(DEMO_FIRST_DAY, DEMO_LAST_DAY, source="demo", dataset="app-rankings", home=home)
+            for day in capture_days(DEMO_LAST_DAY):
+                pipeline.capture("demo", today=day, home=home)
         pipeline.weekly_all("demo", DEMO_LAST_DAY, (DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1, home=home)
         pipeline.write_report(home)
     elif op == "backfill":

@@ -13,6 +13,7 @@ below (transforms/, warehouse/): this module only sequences them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import sys
 import uuid
@@ -87,15 +88,8 @@ def weekly(
     the `lookback_days` days, so restatements are caught; app-rankings fetches every list of the week that just
     ended and the overall lists of the weeks before it within the lookback. Load, derive and publish. Raises
     `RangeOutsideData` when the range holds no data."""
-    if lookback_days < 1:
-        raise ValueError("lookback_days must be at least 1")
-    ds = DATASETS[_one(dataset)]
-    src = make_source(source)
-    last = src.last_complete_day()
-    plan = ds.plan_weekly(end_date or last, last_complete_day=last, lookback_days=lookback_days,
-                          window_days=window_days)
-    return ingest_plan(home or Home.from_env(), src, ds, plan, "weekly", progress=progress,
-                       with_catalogue=ds.uses_catalogue)
+    return weekly_all(source, end_date, lookback_days, window_days, datasets=(dataset,), home=home,
+                      progress=progress)[0]
 
 
 def weekly_all(
@@ -103,12 +97,36 @@ def weekly_all(
     window_days: int = MAX_WINDOW_DAYS, *, datasets: tuple[str, ...] | None = None, home: Home | None = None,
     progress: Progress | None = None,
 ) -> list[RunStats]:
-    """`weekly` for each dataset in turn, one run (and write session) each, the read-only copy published once at
-    the end; the first failure ends the sequence (what ran before it stays loaded and is published)."""
+    """`weekly` for each dataset in turn, one run each, all loaded in one write session (so the read-only copy is
+    published once); the first failure ends the sequence (what was fetched before it is loaded and published)."""
+    if lookback_days < 1:
+        raise ValueError("lookback_days must be at least 1")
     home = home or Home.from_env()
-    with session.publish_once(home):
-        return [weekly(source, end_date, lookback_days, window_days, dataset=name, home=home, progress=progress)
-                for name in datasets or dataset_names(ALL)]
+
+    def fetch(name: str) -> Fetched:
+        ds, src = DATASETS[name], make_source(source)
+        last = src.last_complete_day()
+        plan = ds.plan_weekly(end_date or last, last_complete_day=last, lookback_days=lookback_days,
+                              window_days=window_days)
+        return fetch_plan(home, src, ds, plan, "weekly", progress=progress, with_catalogue=ds.uses_catalogue)
+
+    names = [_one(name) for name in datasets or dataset_names(ALL)]
+    return fetch_and_commit(home, [functools.partial(fetch, name) for name in names], progress=progress)
+
+
+def fetch_and_commit(home: Home, fetches: list[Callable[[], Fetched]], *,
+                     progress: Progress | None = None) -> list[RunStats]:
+    """Run each fetch in turn, then load them all in one write session (`commit`); when one fails, what was
+    fetched before it is loaded all the same, and the failure re-raised."""
+    fetched: list[Fetched] = []
+    for fetch in fetches:
+        try:
+            fetched.append(fetch())
+        except Exception:
+            if fetched:
+                commit(home, fetched, progress=progress)
+            raise
+    return commit(home, fetched, progress=progress)
 
 
 def backfill(
@@ -154,7 +172,8 @@ def capture(
     source: str = "openrouter", *, datasets: tuple[str, ...] | None = None, require_week: bool = False,
     today: dt.date | None = None, home: Home | None = None, progress: Progress | None = None,
 ) -> list[RunStats]:
-    """Store the current snapshot of each snapshot dataset (default: every one), one run and write session each.
+    """Store the current snapshot of each snapshot dataset (default: every one): one run each, all loaded in one
+    write session.
 
     A snapshot the lake already holds is not stored again (the capture is then a no-op beyond its requests); a
     changed value for the same snapshot is a restatement. When a dataset's `due(today)` partition (session-cost:
@@ -164,24 +183,29 @@ def capture(
     source replays that day.
     """
     home = home or Home.from_env()
-    runs, missing = [], []
-    with session.publish_once(home):
-        for name in datasets or snapshot_names():
-            ds = DATASETS[_one(name)]
-            src = make_source(source)
-            if today is not None and hasattr(src, "on"):  # a synthetic source replays any day; the live API only now
-                src = src.on(today)
-            day = today or src.last_complete_day() + dt.timedelta(days=1)
-            run = ingest_plan(home, src, ds, ds.plan_snapshot(day), "capture", progress=progress, with_catalogue=False)
-            runs.append(run)
-            wanted, held = ds.due(day), held_partitions(home, ds)
-            if wanted is not None and wanted not in held:
-                text = (f"{ds.name}: no snapshot {ds.partition_name(wanted)} yet (latest held: "
-                        f"{ds.partition_name(max(held)) if held else 'none'})")
-                missing.append(text)
-                if not require_week:
-                    log().warning("%s: a later capture tries again", text)
-                    run.notes.append(f"{text}: a later capture tries again")
+    days = []
+
+    def fetch(name: str) -> Fetched:
+        ds, src = DATASETS[name], make_source(source)
+        if today is not None and hasattr(src, "on"):  # a synthetic source replays any day; the live API only now
+            src = src.on(today)
+        days.append(today or src.last_complete_day() + dt.timedelta(days=1))
+        return fetch_plan(home, src, ds, ds.plan_snapshot(days[-1]), "capture", progress=progress,
+                          with_catalogue=False)
+
+    names = [_one(name) for name in datasets or snapshot_names()]
+    runs = fetch_and_commit(home, [functools.partial(fetch, name) for name in names], progress=progress)
+    missing = []
+    for run, day in zip(runs, days):
+        ds = DATASETS[run.dataset]
+        wanted, held = ds.due(day), held_partitions(home, ds)
+        if wanted is not None and wanted not in held:
+            text = (f"{ds.name}: no snapshot {ds.partition_name(wanted)} yet (latest held: "
+                    f"{ds.partition_name(max(held)) if held else 'none'})")
+            missing.append(text)
+            if not require_week:
+                log().warning("%s: a later capture tries again", text)
+                run.notes.append(f"{text}: a later capture tries again")
     if missing and require_week:
         raise SnapshotMissing(f"{'; '.join(missing)}; this was the week's last capture: the week is missed for good "
                               "(the API keeps no history)")
@@ -296,6 +320,27 @@ def ingest_plan(
     the fetching and loads what was fetched. Any other failure records a 'failed' run and re-raises; the
     warehouse stays as it was.
     """
+    progress = progress or report_progress
+    fetched = fetch_plan(home, src, dataset, plan, flow, progress=progress, with_catalogue=with_catalogue,
+                         strict=strict)
+    return commit(home, [fetched], progress=progress)[0]
+
+
+@dataclass
+class Fetched:
+    """A run fetched and validated, not yet committed: what `commit` loads."""
+
+    commit: session.Commit
+    requests: int
+    """Requests of the run (follow-up pages included): the progress total."""
+
+
+def fetch_plan(
+    home: Home, src: RankingsSource, dataset: Dataset, plan: FetchPlan, flow: str, *,
+    progress: Progress | None = None, with_catalogue: bool = True, strict: bool = True,
+) -> Fetched:
+    """`ingest_plan`'s fetch, archive and validation, up to the write session; a failure records a 'failed' run
+    and re-raises."""
     logger = log()
     progress = progress or report_progress
     queue: list[Request] = list(plan.requests)
@@ -326,16 +371,34 @@ def ingest_plan(
         for note in dataset.notes([ingest.page(r, t) for r, t in zip(valid, tables)]):
             logger.warning("%s", note)
             run.notes.append(note)
-        step("load", session.commit_run, home, run, partitions={dataset.name: parts},
-             raws=valid + ([catalogue_raw] if catalogue_raw else []), catalogue=catalogue)
     except Exception as exc:
-        unlogged = session.record_failure(home, run, exc)
-        if unlogged:
-            logger.warning("could not log the failed run: %s", unlogged)
+        _record_failure(logger, home, run, exc)
         raise
-    progress(len(queue) + 1, len(queue) + 1, "loaded")
-    _log_outcome(logger, run)
-    return run
+    return Fetched(session.Commit(run, {dataset.name: parts}, valid + ([catalogue_raw] if catalogue_raw else []),
+                                  catalogue), len(queue))
+
+
+def commit(home: Home, fetched: list[Fetched], *, progress: Progress | None = None) -> list[RunStats]:
+    """Load fetched runs in one write session (`warehouse.session.commit_runs`); a failure records each run as
+    'failed' and re-raises, the warehouse as it was."""
+    logger = log()
+    progress = progress or report_progress
+    try:
+        step("load", session.commit_runs, home, [f.commit for f in fetched])
+    except Exception as exc:
+        for f in fetched:
+            _record_failure(logger, home, f.commit.run, exc)
+        raise
+    for f in fetched:
+        progress(f.requests + 1, f.requests + 1, "loaded")
+        _log_outcome(logger, f.commit.run)
+    return [f.commit.run for f in fetched]
+
+
+def _record_failure(logger, home: Home, run: RunStats, exc: Exception) -> None:
+    unlogged = session.record_failure(home, run, exc)
+    if unlogged:
+        logger.warning("could not log the failed run: %s", unlogged)
 
 
 def _budget_note(logger, run: RunStats, plan: FetchPlan, limiter) -> None:

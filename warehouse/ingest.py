@@ -31,7 +31,7 @@ from warehouse.raw_archive import RawArchive, RawFile, manifest_path
 from warehouse.reference import load_origin_reference
 from warehouse.runs import LOG_COLUMNS, RunStats
 
-__all__ = ["ContractError", "archive_response", "normalize_archived", "normalize_body", "load_warehouse",
+__all__ = ["ContractError", "archive_response", "credit", "normalize_archived", "normalize_body", "load_warehouse",
            "log_runs", "page", "partitions", "requested"]
 
 
@@ -92,7 +92,6 @@ def load_warehouse(
     *,
     requested_dates: list[tuple] = (),
     catalogue: pa.Table | None = None,
-    run: RunStats | None = None,
     restated: dict[str, list[tuple]] | None = None,
     fresh: dict[str, dict] | None = None,
 ) -> dict[str, LoadStats]:
@@ -101,8 +100,8 @@ def load_warehouse(
     the other derived tables only when a table they read changed: `warehouse.materialize`).
 
     `restated` adds restatement rows per dataset (a rebuild's, folded from raw) before the derived tables are
-    built. `fresh` holds, per dataset, the partitions the session has just written (`LakeWrite.fresh`). Returns the load of each dataset; `run` gets their sums (`dates_loaded`: rankings-daily dates
-    reloaded).
+    built. `fresh` holds, per dataset, the partitions the session has just written (`LakeWrite.fresh`). Returns the
+    load of each dataset (`credit` adds them to the runs that made it).
     """
     fresh = fresh or {}
     stats = {name: sync_from_lake(con, Lake(home, dataset), fresh.get(name)) for name, dataset in DATASETS.items()}
@@ -121,14 +120,21 @@ def load_warehouse(
                | {table for table, flag in others.items() if flag})
     materialize(con, changed_dates=stats[RANKINGS_ENDPOINT].partitions, changed_models=renamed,
                 changed_inputs=changed)
-    if run is not None:
-        loads = list(stats.values())
-        run.dates_loaded = len(stats[RANKINGS_ENDPOINT].partitions)
-        run.partitions_loaded = sum(len(s.partitions) for s in loads)
-        run.inserted, run.updated = sum(s.inserted for s in loads), sum(s.updated for s in loads)
-        run.unchanged, run.deleted = sum(s.unchanged for s in loads), sum(s.deleted for s in loads)
-        run.restatements = sum(s.restatements for s in loads)
     return stats
+
+
+def credit(runs: list[RunStats], stats: dict[str, LoadStats]) -> None:
+    """Add each dataset's load to the run of that dataset, and a dataset no run fetched (a repair) to the first run
+    (`dates_loaded`: rankings-daily dates reloaded)."""
+    owners = {run.dataset: run for run in runs}
+    for name, load in stats.items():
+        run = owners.get(name, runs[0])
+        if name == RANKINGS_ENDPOINT:
+            run.dates_loaded += len(load.partitions)
+        run.partitions_loaded += len(load.partitions)
+        run.inserted, run.updated = run.inserted + load.inserted, run.updated + load.updated
+        run.unchanged, run.deleted = run.unchanged + load.unchanged, run.deleted + load.deleted
+        run.restatements += load.restatements
 
 
 def _add_requested(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> bool:

@@ -81,8 +81,8 @@ def sync_from_lake(con: duckdb.DuckDBPyConnection, lake: Lake,
             continue
         changed.append(key)
         if name not in known and not old_rows:  # a new partition: each of its items is an insert
-            items = list(ds.item) if isinstance(ds.item, tuple) else [ds.item]
-            stats.inserted += part.rows.select(items).group_by(items).aggregate([]).num_rows
+            items = ds.item if isinstance(ds.item, tuple) else (ds.item,)
+            stats.inserted += len(set(zip(*(part.rows.column(c).to_pylist() for c in items))))
             continue
         diff = compare(ds, key, old_rows, part.rows.to_pylist(), (old_as_of, old_files[0] if old_files else None),
                        (part.as_of, part.raw_files[0]))

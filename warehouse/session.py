@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Iterator
 
 import pyarrow as pa
@@ -32,7 +33,7 @@ from transforms.datasets.base import Partition
 from warehouse import db, published
 from warehouse.failpoints import failpoint
 from warehouse.home import HomeMismatch, claim, migrate
-from warehouse.ingest import finished, load_warehouse, log_runs, requested
+from warehouse.ingest import credit, finished, load_warehouse, log_runs, requested
 from warehouse.lake import Lake
 from warehouse.paths import Home
 from warehouse.raw_archive import RawArchive, RawFile
@@ -118,45 +119,74 @@ def writing(home: Home) -> Iterator[Writing]:
         yield session
 
 
+@dataclass
+class Commit:
+    """One run's share of a write session: its partitions per dataset name (`tables`: rankings-daily rows, split
+    into their dates), the raw files they came from and the catalogue fetched with them."""
+
+    run: RunStats
+    partitions: dict[str, list[Partition]] = field(default_factory=dict)
+    raws: list[RawFile] = field(default_factory=list)
+    catalogue: pa.Table | None = None
+    tables: list[pa.Table] = field(default_factory=list)
+
+
 def commit_run(
     home: Home, run: RunStats, *, tables: list[pa.Table] = (), partitions: dict[str, list[Partition]] | None = None,
     raws: list[RawFile] = (), catalogue: pa.Table | None = None,
 ) -> RunStats:
     """Write a run's partitions (per dataset name) and load them (or, with none, repair and refresh): see the
     module doc. `tables` are rankings-daily rows, split into their dates."""
+    return commit_runs(home, [Commit(run, dict(partitions or {}), list(raws), catalogue, list(tables))])[0]
+
+
+def commit_runs(home: Home, commits: list[Commit]) -> list[RunStats]:
+    """`commit_run` for several runs in one write session: one lake write each, one load (one transaction) for all,
+    then each run's ingest_log row and journal, and one publish. A run is credited with its own dataset's load (the
+    first run also with any repair of a dataset none of them ran)."""
+    runs = [commit.run for commit in commits]
     with writing(home) as session:
-        run.notes += session.notes + prepare(home, run.source)
+        for run in runs:
+            run.notes += session.notes
+        notes = prepare(home, runs[0].source)
+        for run in runs:
+            run.notes += notes
         pending = _unpublished.get()
         if not (pending and home in pending):  # in a publish_once block the first session has done it
             published.ensure_published(home)  # readers never open the warehouse: give them a copy before any write
-        lakes = [Lake(home)] + [Lake(home, DATASETS[name]) for name in partitions or {}]
-        writes = [lakes[0].write(list(tables))]
-        writes += [lake.write_partitions(partitions[lake.dataset.name]) for lake in lakes[1:]]
         fresh: dict[str, dict] = {}
-        for lake, write in zip(lakes, writes):
-            fresh.setdefault(lake.dataset.name, {}).update(write.fresh)
-        run.lake_written = sum(len(w.written) for w in writes)
-        run.lake_unchanged = sum(len(w.unchanged) for w in writes)
-        run.lake_stale = sum(len(w.stale) for w in writes)
+        for commit in commits:
+            lakes = [Lake(home)] + [Lake(home, DATASETS[name]) for name in commit.partitions]
+            writes = [lakes[0].write(commit.tables)]
+            writes += [lake.write_partitions(commit.partitions[lake.dataset.name]) for lake in lakes[1:]]
+            commit.run.lake_written = sum(len(w.written) for w in writes)
+            commit.run.lake_unchanged = sum(len(w.unchanged) for w in writes)
+            commit.run.lake_stale = sum(len(w.stale) for w in writes)
+            for lake, write in zip(lakes, writes):
+                fresh.setdefault(lake.dataset.name, {}).update(write.fresh)
         failpoint("after-lake")
+        catalogue = next((commit.catalogue for commit in commits if commit.catalogue is not None), None)
         con = db.connect(home.warehouse)
         try:
             with db.transaction(con):
-                load_warehouse(con, home, requested_dates=requested(list(raws)), catalogue=catalogue, run=run,
-                               fresh=fresh)
-                # rows fetched that the warehouse already held as they are (reloaded or not), so the lake's and the
-                # warehouse's "unchanged" tell the same story
-                fetched = sum(t.num_rows for t in tables) + sum(
-                    part.rows.num_rows for parts in (partitions or {}).values() for part in parts)
-                run.unchanged = max(fetched - run.inserted - run.updated, 0)
-                log_runs(con, [finished(run, "success").log_row()])
+                stats = load_warehouse(con, home, requested_dates=requested([r for c in commits for r in c.raws]),
+                                       catalogue=catalogue, fresh=fresh)
+                credit(runs, stats)
+                for commit in commits:
+                    # rows fetched that the warehouse already held as they are (reloaded or not), so the lake's and
+                    # the warehouse's "unchanged" tell the same story
+                    fetched = sum(t.num_rows for t in commit.tables) + sum(
+                        part.rows.num_rows for parts in commit.partitions.values() for part in parts)
+                    commit.run.unchanged = max(fetched - commit.run.inserted - commit.run.updated, 0)
+                log_runs(con, [finished(run, "success").log_row() for run in runs])
         finally:
             con.close()
         failpoint("after-commit")
-        RawArchive(home).record_run(run.journal())
+        for run in runs:
+            RawArchive(home).record_run(run.journal())
         failpoint("after-journal")
         _publish(session)
-    return run
+    return runs
 
 
 def rebuild_home(home: Home, *, allow_loss: bool = False, progress=lambda done, total: None) -> RebuildResult:
