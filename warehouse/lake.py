@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Hashable
@@ -32,6 +33,10 @@ from warehouse.paths import Home
 
 SUFFIX = ".parquet"
 META_KEY = b"tokenrank"
+WRITERS = 2
+"""Threads writing the partitions of one `write_partitions` call (one per core of the machines we run on)."""
+PARALLEL_FROM = 16
+"""Fewer partitions than this are written by the calling thread: a pool costs more than it saves."""
 
 
 @dataclass
@@ -110,25 +115,34 @@ class Lake:
         return self.write_partitions([part for table in tables for part in self.dataset.partitions_of(table)])
 
     def write_partitions(self, parts: list[Partition]) -> LakeWrite:
-        """Write partitions (a later one wins over an earlier one of the same key) by `transforms.snapshots` rules."""
+        """Write partitions (a later one wins over an earlier one of the same key) by `transforms.snapshots` rules.
+
+        Many partitions are written by `WRITERS` threads (Parquet encoding and file I/O release the GIL); each file
+        is still replaced atomically, and the result lists keys in order."""
         result = LakeWrite()
         latest = {part.key: part for part in parts}
-        for key in sorted(latest):
-            part = latest[key]
-            outcome = verdict(self.read_partition(key), part)
-            if outcome == UNCHANGED:
-                result.unchanged.append(key)
-                continue
-            if outcome == STALE:
-                result.stale.append(key)
-                continue
-            meta = {"as_of": part.as_of.isoformat(), "raw_files": list(part.raw_files)}
-            path = self.partition(key)
-            tmp = temp_path_beside(path)
-            pq.write_table(part.rows.replace_schema_metadata({META_KEY: json.dumps(meta).encode()}), tmp)
-            tmp.replace(path)
-            result.written.append(key)
-            stat = path.stat()
-            rows = part.rows.cast(self.dataset.schema)
-            result.fresh[key] = (Partition(key, rows, part.as_of, part.raw_files), (stat.st_size, stat.st_mtime_ns))
+        keys = sorted(latest)
+        if len(keys) < PARALLEL_FROM:
+            outcomes = [self._write_one(latest[key]) for key in keys]
+        else:
+            with ThreadPoolExecutor(WRITERS) as pool:
+                outcomes = list(pool.map(lambda key: self._write_one(latest[key]), keys))
+        for key, (outcome, fresh) in zip(keys, outcomes):
+            {UNCHANGED: result.unchanged, STALE: result.stale}.get(outcome, result.written).append(key)
+            if fresh is not None:
+                result.fresh[key] = fresh
         return result
+
+    def _write_one(self, part: Partition) -> tuple[str, tuple[Partition, tuple[int, int]] | None]:
+        """One partition's verdict and, when it is newer, its file written: (verdict, `LakeWrite.fresh` entry)."""
+        outcome = verdict(self.read_partition(part.key), part)
+        if outcome in (UNCHANGED, STALE):
+            return outcome, None
+        meta = {"as_of": part.as_of.isoformat(), "raw_files": list(part.raw_files)}
+        path = self.partition(part.key)
+        tmp = temp_path_beside(path)
+        pq.write_table(part.rows.replace_schema_metadata({META_KEY: json.dumps(meta).encode()}), tmp)
+        tmp.replace(path)
+        stat = path.stat()
+        rows = part.rows.cast(self.dataset.schema)
+        return outcome, (Partition(part.key, rows, part.as_of, part.raw_files), (stat.st_size, stat.st_mtime_ns))

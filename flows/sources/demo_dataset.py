@@ -351,11 +351,13 @@ def _live_days(model: _Model, week: int) -> list[dt.date]:
 
 
 def _day_weights(model: _Model, days: list[dt.date]) -> list[int]:
-    weights = []
-    for day in days:
-        jitter = random.Random(f"{_SEED}:{model.permaslug}:{day.isoformat()}").uniform(-0.07, 0.07)
-        weights.append(round(_WEEKDAY_WEIGHT[day.weekday()] * (1 + jitter) * 1_000_000))
-    return weights
+    return [_day_weight(model.permaslug, day) for day in days]
+
+
+@lru_cache(maxsize=None)  # each week is split twice (`_weekly_tokens` ranks a first split)
+def _day_weight(permaslug: str, day: dt.date) -> int:
+    jitter = random.Random(f"{_SEED}:{permaslug}:{day.isoformat()}").uniform(-0.07, 0.07)
+    return round(_WEEKDAY_WEIGHT[day.weekday()] * (1 + jitter) * 1_000_000)
 
 
 def _split_week(weekly: dict[str, int], week: int) -> dict[dt.date, dict[str, int]]:
