@@ -149,17 +149,21 @@ def test_status_shows_coverage_per_dataset(home, fake_openrouter):
     assert "app-rankings │ - │ 0 │ 0 │ 0" in lines
 
 
-def test_a_run_of_every_dataset_publishes_the_read_only_copy_once(home, fake_openrouter, monkeypatch):
-    from warehouse import published
+def test_a_run_of_every_dataset_is_one_write_session_that_publishes_once(home, fake_openrouter, monkeypatch):
+    from warehouse import published, session
 
-    copies = []
-    real = published.publish
+    copies, sessions = [], []
+    real, real_writing = published.publish, session.writing
     monkeypatch.setattr(published, "publish", lambda h: copies.append(h) or real(h))
+    monkeypatch.setattr(session, "writing", lambda h: sessions.append(h) or real_writing(h))
     pipeline.weekly_all(end_date=LAST, lookback_days=7)
     first = len(copies)  # the empty warehouse's first copy, then the run's
-    assert first == 2
+    assert first == 2 and len(sessions) == 1
     runs = pipeline.weekly_all(end_date=LAST, lookback_days=7)
-    assert len(runs) == len(pipeline.dataset_names("all")) > 1 and len(copies) == first + 1
+    assert len(runs) == len(pipeline.dataset_names("all")) > 1 and len(copies) == first + 1 and len(sessions) == 2
+    logged = published_rows(Home(home), "SELECT dataset, status FROM ingest_log WHERE run_id IN "
+                                        f"({', '.join(repr(run.run_id) for run in runs)}) ORDER BY dataset")
+    assert logged == sorted((run.dataset, "success") for run in runs)  # one run, one row each
 
 
 def test_a_failed_dataset_ends_the_run_and_what_ran_before_it_is_published(home, fake_openrouter):
