@@ -140,8 +140,11 @@ class Lake:
             return outcome, None
         meta = {"as_of": part.as_of.isoformat(), "raw_files": list(part.raw_files)}
         path = self.partition(part.key)
+        sink = pa.BufferOutputStream()  # one write() for the file: writing to the path makes dozens and their seeks
+        pq.write_table(part.rows.replace_schema_metadata({META_KEY: json.dumps(meta).encode()}), sink)
         tmp = temp_path_beside(path)
-        pq.write_table(part.rows.replace_schema_metadata({META_KEY: json.dumps(meta).encode()}), tmp)
+        with open(tmp, "wb") as file:
+            file.write(sink.getvalue())
         tmp.replace(path)
         stat = path.stat()
         rows = part.rows.cast(self.dataset.schema)
