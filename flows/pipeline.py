@@ -126,7 +126,7 @@ def fetch_and_commit(home: Home, fetches: list[Callable[[], Fetched]], *,
             if fetched:
                 commit(home, fetched, progress=progress)
             raise
-    return commit(home, fetched, progress=progress)
+    return commit(home, fetched, progress=progress) if fetched else []
 
 
 def backfill(
