@@ -77,7 +77,8 @@ def main() -> None:
         from warehouse.session import publish_once
 
         with publish_once(home):
-            pipeline.backfill_all(DEMO_FIRST_DAY, DEMO_LAST_DAY, source="demo", dataset="app-rankings", home=home)
+            pipeline.backfill_all(DEMO_FIRST_DAY, DEMO_LAST_DAY - dt.timedelta(days=7), source="demo",
+                                  dataset="app-rankings", home=home)
             for day in capture_days(DEMO_LAST_DAY):
                 pipeline.capture("demo", today=day, home=home)
         pipeline.weekly_all("demo", DEMO_LAST_DAY, (DEMO_LAST_DAY - DEMO_FIRST_DAY).days + 1, home=home)
