@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import time
 from typing import Iterator
 
 from warehouse.request_budget import MINUTE, BudgetSpent, RequestBudget, Usage, record, utc_day, wait_before_next
@@ -48,6 +49,8 @@ LOG_PREFIX = "tokenrank-requests-"
 SAFETY_SECONDS = 1.0
 LAG_SECONDS = 10.0
 """How long after its recorded start a start reserved in a batch may still be used."""
+LOG_LEASE_SECONDS = 60.0
+"""The lease of the request log's mutex: a hold is a read and a write of the log, far shorter (not renewed)."""
 _created: set[str] = set()
 """Limits this process made sure exist."""
 
@@ -77,21 +80,56 @@ def server_writer_slot(location: str, timeout: float) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _mutex(name: str, *, timeout: float | None, lease: float) -> Iterator[None]:
-    """One holder at a time of the global concurrency limit `name` (created with one slot when missing)."""
-    from prefect.client.orchestration import get_client
+    """One holder at a time of the global concurrency limit `name` (created with one slot when missing), its lease
+    renewed while held: for holds of any length (a write session)."""
     from prefect.concurrency.sync import concurrency
-    from prefect.exceptions import ObjectAlreadyExists
 
-    if name not in _created:
-        with get_client(sync_client=True) as client:
-            try:
-                client.upsert_global_concurrency_limit_by_name(name, 1)
-            except ObjectAlreadyExists:
-                pass  # another process created it between our read and our create
-        _created.add(name)
+    _ensure_limit(name)
     with concurrency(name, occupy=1, timeout_seconds=timeout, lease_duration=lease, strict=True,
                      raise_on_lease_renewal_failure=False):
         yield
+
+
+@contextlib.contextmanager
+def _brief_mutex(name: str, *, lease: float):
+    """`_mutex` for a hold far shorter than `lease` (a read and a write of the request log): no renewal thread, one
+    call to take the slot and one to give it back; yields the client for the calls made while holding it."""
+    import httpx
+    from prefect.client.orchestration import get_client
+
+    _ensure_limit(name)
+    with get_client(sync_client=True) as client:
+        while True:
+            try:
+                response = client.increment_concurrency_slots_with_lease(
+                    names=[name], slots=1, mode="concurrency", lease_duration=lease)
+                break
+            except httpx.HTTPStatusError as exc:
+                if exc.response.status_code != 423:  # 423: the slot is held; the server says when to ask again
+                    raise
+                time.sleep(float(exc.response.headers.get("Retry-After", 1)))
+        granted = response.json()
+        if not granted.get("limits"):
+            raise RuntimeError(f"the global concurrency limit {name} is missing on the Prefect server")
+        try:
+            yield client
+        finally:
+            client.release_concurrency_slots_with_lease(granted["lease_id"])
+
+
+def _ensure_limit(name: str) -> None:
+    """Create the global concurrency limit `name` with one slot, once per process."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectAlreadyExists
+
+    if name in _created:
+        return
+    with get_client(sync_client=True) as client:
+        try:
+            client.upsert_global_concurrency_limit_by_name(name, 1)
+        except ObjectAlreadyExists:
+            pass  # another process created it between our read and our create
+    _created.add(name)
 
 
 def admit(usage: Usage, clock_now: float, *, per_day: int, per_minute: int, window: float) -> tuple[Usage, float]:
@@ -149,9 +187,9 @@ class SharedRequestBudget(RequestBudget):
             self.give_back()  # too late to honour the recorded starts: admit afresh
         waited = 0.0
         while True:
-            with _mutex(self.variable, timeout=None, lease=60.0):
+            with _brief_mutex(self.variable, lease=LOG_LEASE_SECONDS) as client:
                 try:
-                    usage, wait = self._admit(self._read())
+                    usage, wait = self._admit(self._read(client))
                 except BudgetSpent as spent:
                     kept = f"; {self.reserved} kept for the weekly runs" if self.reserved else ""
                     raise BudgetSpent(f"{spent}{kept}") from None
@@ -166,7 +204,7 @@ class SharedRequestBudget(RequestBudget):
                             break
                         usage = more
                         starts.append(usage.recent[-1])
-                    self._write(usage)
+                    self._write(client, usage)
                     self.starts += starts
                     self._held = starts[1:]
                     return waited
@@ -178,25 +216,27 @@ class SharedRequestBudget(RequestBudget):
         unused, self._held = self._held, []
         if not unused:
             return
-        with _mutex(self.variable, timeout=None, lease=60.0):
-            usage = self._read()
+        with _brief_mutex(self.variable, lease=LOG_LEASE_SECONDS) as client:
+            usage = self._read(client)
             for start in unused:
                 if start in usage.recent:
                     usage.recent.remove(start)
                 day = utc_day(start)
                 usage.days[day] = max(usage.days.get(day, 0) - 1, 0)
-            self._write(usage)
+            self._write(client, usage)
         for start in unused:
             self.starts.remove(start)
 
     def _admit(self, usage: Usage) -> tuple[Usage, float]:
         return admit(usage, self._clock(), per_day=self.usable_per_day, per_minute=self.per_minute, window=self.window)
 
-    def _read(self) -> Usage:
-        from prefect.client.orchestration import get_client
+    def _read(self, client=None) -> Usage:
+        if client is None:  # a count for display (`used_today`), not an admission
+            from prefect.client.orchestration import get_client
 
-        with get_client(sync_client=True) as client:
-            found = client.read_variable_by_name(self.variable)
+            with get_client(sync_client=True) as own:
+                return self._read(own)
+        found = client.read_variable_by_name(self.variable)
         self._exists = found is not None
         value = found.value if found is not None else None
         if not isinstance(value, dict):
@@ -204,13 +244,11 @@ class SharedRequestBudget(RequestBudget):
         return Usage(days={str(k): int(v) for k, v in value.get("days", {}).items()},
                      recent=[float(t) for t in value.get("recent", [])])
 
-    def _write(self, usage: Usage) -> None:
-        from prefect.client.orchestration import get_client
+    def _write(self, client, usage: Usage) -> None:
         from prefect.client.schemas.actions import VariableCreate, VariableUpdate
 
         value = {"days": usage.days, "recent": usage.recent}
-        with get_client(sync_client=True) as client:
-            if self._exists:  # read under the same mutex hold
-                client.update_variable(VariableUpdate(name=self.variable, value=value))
-            else:
-                client.create_variable(VariableCreate(name=self.variable, value=value))
+        if self._exists:  # read under the same mutex hold
+            client.update_variable(VariableUpdate(name=self.variable, value=value))
+        else:
+            client.create_variable(VariableCreate(name=self.variable, value=value))
