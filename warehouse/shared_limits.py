@@ -9,7 +9,8 @@ file). With one:
   runs out, so a crash never wedges the pipeline;
 - **the account's requests**: `SharedRequestBudget` keeps the request log (start times of the last window,
   counts per UTC day) in the Prefect Variable `tokenrank-requests-<account>`, read-modified-written only
-  while holding the one slot of the global limit of the same name (a mutex, leased too). `<account>` is a
+  while holding the one slot of the global limit of the same name (a mutex, leased too: a hold is one read and
+  one write, so its `LOG_LEASE_SECONDS` lease is not renewed). `<account>` is a
   sha256 prefix of the API key (`account_id`): every process on the key shares one log, and the key
   itself never reaches the server. Every request is
   admitted by the same pure rule as on one machine (`request_budget.wait_before_next`) over a window of
