@@ -25,7 +25,7 @@ from warehouse.paths import Home
 from warehouse.rebuild import rebuild
 from warehouse.store import Store
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.waits]
 
 PER_MINUTE = 3
 """The clients' shared per-minute limit: binding on these 5 requests, 4 of them asked for within seconds (the fake
