@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import shutil
 import subprocess
 
 import pytest
@@ -95,10 +96,17 @@ def test_limits_come_from_options_then_environment(monkeypatch):
         monkeypatch.delenv(name)
 
 
+_loaded: list[Home] = []
+
+
 @pytest.fixture
-def loaded(home):
-    load_days(Home.from_env())
-    published.publish(Home.from_env())
+def loaded(home, tmp_path_factory):
+    """`load_days` and a published copy in this test's home: loaded once per process, copied into each test's."""
+    if not _loaded:
+        _loaded.append(Home(tmp_path_factory.mktemp("loaded") / "home"))
+        load_days(_loaded[0])
+        published.publish(_loaded[0])
+    shutil.copytree(_loaded[0].root, home, symlinks=True)
     return home
 
 
