@@ -1,6 +1,5 @@
 import datetime as dt
 import json
-import shutil
 import subprocess
 
 import pytest
@@ -8,7 +7,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from tests.conftest import REPO
-from tests.warehouse.ops_helpers import load_days
+from tests.warehouse.ops_helpers import copy_loaded
 from warehouse import published
 from warehouse.paths import Home
 from warehouse.query import BadLimit, Limits, QueryRefused, check_read_only
@@ -96,17 +95,9 @@ def test_limits_come_from_options_then_environment(monkeypatch):
         monkeypatch.delenv(name)
 
 
-_loaded: list[Home] = []
-
-
 @pytest.fixture
 def loaded(home, tmp_path_factory):
-    """`load_days` and a published copy in this test's home: loaded once per process, copied into each test's."""
-    if not _loaded:
-        _loaded.append(Home(tmp_path_factory.mktemp("loaded") / "home"))
-        load_days(_loaded[0])
-        published.publish(_loaded[0])
-    shutil.copytree(_loaded[0].root, home, symlinks=True)
+    copy_loaded(home, tmp_path_factory)
     return home
 
 
