@@ -76,6 +76,12 @@ def pytest_configure(config):
         os.environ.setdefault("PREFECT_API_SSL_CERT_FILE", _one_ca_bundle(Path(_shared_made_here)))
 
 
+def pytest_collection_modifyitems(config, items):
+    """The tests marked `waits` first: xdist hands out work in collection order (after its groups), and a test that
+    waits a minute or two must not be the last one running while the other workers are idle."""
+    items.sort(key=lambda item: item.get_closest_marker("waits") is None)
+
+
 def _one_ca_bundle(folder: Path) -> str:
     """A CA file holding one certificate. Every Prefect client loads its CA file into a new SSL context (~60 ms CPU
     for certifi's ~150 certificates, several times per request the shared request log admits); the tests' servers
@@ -110,11 +116,16 @@ def _start_server(prefect_home: Path) -> dict:
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     prefect_home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_migrated_database(), prefect_home / "prefect.db")  # its default database, so no migrations
     env = {**os.environ, "PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "DO_NOT_TRACK": "1", "PREFECT_API_URL": url, "PREFECT_SERVER_API_HOST": "127.0.0.1",
            "PREFECT_SERVER_API_PORT": str(port), "PREFECT_UI_ENABLED": "false",
            # a dead writer's expired lease is revoked within 5 s, not 15 s (each look costs CPU all run long)
-           "PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS": "5"}
+           "PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS": "5",
+           # loops no test uses (each costs CPU all run long): deployments' schedules made into runs, offline
+           # workers, cancellations and pauses to clean up; Late runs and automations stay (tests/flows/test_notify.py)
+           **{f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in (
+               "SCHEDULER", "FOREMAN", "CANCELLATION_CLEANUP", "PAUSE_EXPIRATIONS")}}
     with open(prefect_home / "server.log", "wb") as log:
         proc = subprocess.Popen(
             [str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1", "--port",
@@ -131,6 +142,25 @@ def _start_server(prefect_home: Path) -> dict:
             proc.kill()
             raise RuntimeError(f"prefect server did not start; see {prefect_home / 'server.log'}")
         time.sleep(0.25)
+
+
+def _migrated_database() -> Path:
+    """An empty Prefect database with every migration applied, made once per Prefect version in the temp folder and
+    copied by later runs: migrating a new SQLite database costs ~11 s of the server's start."""
+    import sqlite3
+
+    import prefect
+
+    path = Path(tempfile.gettempdir(), f"tokenrank-tests-prefect-{prefect.__version__}.db")
+    if not path.exists():
+        with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+            subprocess.run([str(Path(sys.executable).with_name("prefect")), "server", "database", "upgrade", "-y"],
+                           env={**os.environ, "PREFECT_HOME": tmp}, check=True, capture_output=True, timeout=300)
+            con = sqlite3.connect(Path(tmp, "prefect.db"))
+            con.execute("VACUUM INTO ?", (str(Path(tmp, "migrated.db")),))  # one self-contained file, no WAL
+            con.close()
+            os.replace(Path(tmp, "migrated.db"), path)  # atomic: a concurrent run copies a whole file or makes its own
+    return path
 
 
 def _stop_server(pid: int) -> None:

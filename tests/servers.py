@@ -68,7 +68,11 @@ def prefect_server(database_url: str, home: Path) -> Iterator[dict[str, str]]:
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_UI_ENABLED": "false",
            "PREFECT_API_DATABASE_CONNECTION_URL": database_url,
-           "PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS": "1"}  # a dead writer's expired lease goes at once
+           "PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS": "1",  # a dead writer's expired lease goes at once
+           # services the tests never use, each a loop costing CPU: no schedules turned into runs, no Late marks, no
+           # automations, no offline workers, no cancellations or pauses to clean up
+           **{f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in (
+               "SCHEDULER", "LATE_RUNS", "TRIGGERS", "FOREMAN", "CANCELLATION_CLEANUP", "PAUSE_EXPIRATIONS")}}
     home.mkdir(parents=True, exist_ok=True)
     with open(home / "server.log", "wb") as log:
         proc = subprocess.Popen(

@@ -66,13 +66,19 @@ def tables(home: Home) -> dict:
     return snapshot((home.published / "current.duckdb").resolve(), blank_raw_files=True)
 
 
+_reference: dict = {}
+
+
 @pytest.fixture
 def reference(tmp_path, fake_openrouter):
-    """The uninterrupted result of a backfill followed by a weekly run."""
-    home = Home(tmp_path / "reference")
-    do_backfill(home)
-    do_run(home)
-    return tables(home)
+    """The uninterrupted result of a backfill followed by a weekly run: the same tables for every test (the fake
+    serves the same rows; raw file ids are blanked), so made once per process."""
+    if not _reference:
+        home = Home(tmp_path / "reference")
+        do_backfill(home)
+        do_run(home)
+        _reference.update(tables(home))
+    return _reference
 
 
 @pytest.mark.parametrize("point", SESSION_POINTS)

@@ -29,26 +29,32 @@ class Warehouse:
     """An in-memory warehouse with the base schema; rows go in through small helpers, not SQL."""
 
     def __init__(self) -> None:
-        self.con = duckdb.connect()
-        self.con.execute(files("warehouse").joinpath("schema.sql").read_text())
+        self._con = duckdb.connect()
+        self._con.execute(files("warehouse").joinpath("schema.sql").read_text())
+        self._days: list[list] = []
         self.ranked: dict[tuple[dt.date, str], int] = {}
         self.other: dict[dt.date, int] = {}
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The connection, holding every row given so far: the rows of `day` go in as one INSERT when it is next
+        used (a statement costs DuckDB milliseconds, a row almost nothing)."""
+        if self._days:
+            rows, self._days = self._days, []
+            self._con.execute("INSERT INTO fact_model_daily VALUES "
+                              + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, 'raw-test')"] * len(rows)),
+                              [value for row in rows for value in row])
+        return self._con
 
     def day(self, date: dt.date, ranked: dict[str, int], other: int | None = None, as_of: dt.datetime = AS_OF) -> None:
         """One published day: the ranked entries and, unless None, the `other` row."""
         for slug, tokens in ranked.items():
             author, _, rest = slug.partition("/")
             model_slug, _, variant = rest.partition(":")
-            self.con.execute(
-                "INSERT INTO fact_model_daily VALUES (?, ?, ?, ?, ?, ?, false, ?, 'raw-test')",
-                [date, slug, author, model_slug, variant or None, tokens, as_of],
-            )
+            self._days.append([date, slug, author, model_slug, variant or None, tokens, False, as_of])
             self.ranked[(date, slug)] = tokens
         if other is not None:
-            self.con.execute(
-                "INSERT INTO fact_model_daily VALUES (?, 'other', NULL, NULL, NULL, ?, true, ?, 'raw-test')",
-                [date, other, as_of],
-            )
+            self._days.append([date, "other", None, None, None, other, True, as_of])
             self.other[date] = other
 
     def week(self, start: dt.date, ranked: dict[str, int], other: int | None = None, skip: tuple[int, ...] = ()) -> None:

@@ -58,13 +58,19 @@ def query(home: Home, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
+_loaded: list[Home] = []
+
+
 @pytest.fixture
-def loaded(tmp_path, app_samples) -> Home:
-    """The seven real responses, each loaded by its own run in the order they were fetched."""
-    home = Home(tmp_path)
-    for i, sample in enumerate(sorted(app_samples, key=lambda s: s["fetched_at"])):
-        run_app(home, f"r{i}", [sample_response(sample)])
-    return home
+def loaded(tmp_path, tmp_path_factory, app_samples) -> Home:
+    """The seven real responses, each loaded by its own run in the order they were fetched: loaded once per process,
+    copied into each test's home (a home holds no absolute path)."""
+    if not _loaded:
+        _loaded.append(Home(tmp_path_factory.mktemp("apps-loaded")))
+        for i, sample in enumerate(sorted(app_samples, key=lambda s: s["fetched_at"])):
+            run_app(_loaded[0], f"r{i}", [sample_response(sample)])
+    shutil.copytree(_loaded[0].root, tmp_path, symlinks=True, dirs_exist_ok=True)
+    return Home(tmp_path)
 
 
 def test_the_seven_real_responses_load_exactly(loaded, app_samples):

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from tests.warehouse.ops_helpers import load_days
+from tests.warehouse.ops_helpers import copy_loaded
 from warehouse import published
 from warehouse.export import Notice, export
 from warehouse.paths import Home
@@ -23,9 +23,8 @@ EXPECTED = [("qwen/qwen3.6-plus-04-02:free", 13_800_000_000_000, "2026-03-30"), 
 
 
 @pytest.fixture
-def loaded(home):
-    load_days(Home.from_env())
-    published.publish(Home.from_env())
+def loaded(home, tmp_path_factory):
+    copy_loaded(home, tmp_path_factory)
     return home
 
 

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from tests.conftest import REPO
-from tests.warehouse.ops_helpers import load_days
+from tests.warehouse.ops_helpers import copy_loaded
 from warehouse import published
 from warehouse.paths import Home
 from warehouse.query import BadLimit, Limits, QueryRefused, check_read_only
@@ -96,9 +96,8 @@ def test_limits_come_from_options_then_environment(monkeypatch):
 
 
 @pytest.fixture
-def loaded(home):
-    load_days(Home.from_env())
-    published.publish(Home.from_env())
+def loaded(home, tmp_path_factory):
+    copy_loaded(home, tmp_path_factory)
     return home
 
 

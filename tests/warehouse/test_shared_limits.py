@@ -135,6 +135,7 @@ with writer_lock(Home.at(sys.argv[1])):
 """
 
 
+@pytest.mark.waits  # out the killed holder's 60 s lease
 def test_one_writer_across_working_folders_and_a_killed_one_frees_the_slot(prefect_server, tmp_path, monkeypatch):
     url = f"s3://team-{uuid.uuid4().hex[:8]}/home"  # one home, seen from two working folders
     env = {**prefect_server["env"], "PYTHONPATH": str(REPO), "TOKENRANK_CACHE": str(tmp_path / "a"),
