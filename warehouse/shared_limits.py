@@ -147,6 +147,14 @@ def admit(usage: Usage, clock_now: float, *, per_day: int, per_minute: int, wind
     return record(usage, now, window=window), 0.0
 
 
+MAX_LATE_BATCHES = 3
+"""Batches of starts an `acquire` gives back for being recorded too long before use, before it gives up."""
+
+
+class LogTooSlow(RuntimeError):
+    """The shared request log's server answered too slowly for any recorded start to be used in time."""
+
+
 class SharedRequestBudget(RequestBudget):
     """The account's request budget kept on the Prefect server: `RequestBudget` (limits, headroom, counts) with its
     log in a Prefect Variable instead of a state file, for every machine.
@@ -172,22 +180,27 @@ class SharedRequestBudget(RequestBudget):
 
     def acquire(self) -> float:
         """Wait until one request may start and record it in the shared log (or use a start reserved for it);
-        returns seconds waited.
+        returns seconds waited. A start is used only within `lag` of its recorded time, the first of a batch too
+        (the server's answers may have taken longer): a late batch is given back and admitted afresh.
 
         Raises `BudgetSpent` (recording nothing) when today's budget (less any headroom kept) is used up.
         """
         self._expected = max(self._expected - 1, 0)
-        if self._held:
-            start, now = self._held[0], self._clock()
-            if now <= start + self.lag:
-                self._held.pop(0)
-                wait = max(start - now, 0.0)
-                if wait:
-                    self._sleep(wait)
-                return wait
-            self.give_back()  # too late to honour the recorded starts: admit afresh
-        waited = 0.0
+        waited, late = 0.0, 0
         while True:
+            if self._held:
+                start, now = self._held[0], self._clock()
+                if now <= start + self.lag:
+                    self._held.pop(0)
+                    wait = max(start - now, 0.0)
+                    if wait:
+                        self._sleep(wait)
+                    return waited + wait
+                self.give_back()  # too late to honour the recorded starts: admit afresh
+                late += 1
+                if late > MAX_LATE_BATCHES:
+                    raise LogTooSlow(f"the Prefect server took more than {self.lag:g} s to record {late} batches of "
+                                     "request starts in the shared request log; no request was made")
             with _brief_mutex(self.variable, lease=LOG_LEASE_SECONDS) as client:
                 try:
                     usage, wait = self._admit(self._read(client))
@@ -207,8 +220,8 @@ class SharedRequestBudget(RequestBudget):
                         starts.append(usage.recent[-1])
                     self._write(client, usage)
                     self.starts += starts
-                    self._held = starts[1:]
-                    return waited
+                    self._held = starts
+                    continue
             self._sleep(wait)
             waited += wait
 

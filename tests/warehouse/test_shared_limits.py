@@ -125,6 +125,49 @@ def test_starts_admitted_in_batches_keep_both_limits_and_unused_ones_are_given_b
     assert int(count.stdout) == 10
 
 
+LATE = """
+import json, sys
+from warehouse.shared_limits import LogTooSlow, SharedRequestBudget
+now = [1000.0]
+
+
+def budget(account, slow):
+    kept = SharedRequestBudget(account=account, per_day=10, per_minute=3, lag=0.5, window=2.0, clock=lambda: now[0],
+                               sleep=lambda seconds: now.__setitem__(0, now[0] + seconds))
+    write = kept._write
+
+    def slow_write(client, usage):  # the server answers a second late (more than the lag): `slow` times
+        write(client, usage)
+        if slow:
+            slow.pop()
+            now[0] += 1.0
+    kept._write = slow_write
+    return kept
+
+
+once = budget(sys.argv[1], [True])
+once.expect(2)
+once.acquire()
+always = budget(sys.argv[1] + "-always", [True] * 10)
+try:
+    always.acquire()
+    error = None
+except LogTooSlow as exc:
+    error = str(exc)
+print(json.dumps({"starts": once.starts, "now": now[0], "used": once.used_today(), "error": error,
+                  "left": always.used_today()}))
+"""
+
+
+def test_a_start_recorded_longer_ago_than_the_lag_is_given_back_and_admitted_afresh(prefect_server):
+    _, _, [result] = contend(prefect_server, LATE, 1)
+    # the first batch (two starts at 1000.0) was written a second before it could be used: given back; the batch
+    # admitted at 1001.0 is used at once, and it is all the log holds
+    assert result["starts"] == [1001.0, 1001.0] and result["used"] == 2
+    assert result["error"].startswith("the Prefect server took more than 0.5 s to record 4 batches")
+    assert result["left"] == 0  # a budget that never got a start in time leaves nothing in the log
+
+
 HOLDER = """
 import sys, time
 from warehouse.paths import Home
