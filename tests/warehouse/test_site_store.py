@@ -108,7 +108,7 @@ def test_every_page_and_chart_carries_source_licence_and_synthetic_mark(demo):
     _, site, _, _ = demo
     for page in site.rglob("*.html"):
         html = page.read_text()
-        assert f'<p class="citation">' in html and "Licensed under CC BY 4.0." in html, page
+        assert '<p class="citation">' in html and "Licensed under CC BY 4.0." in html, page
         assert '<p class="synthetic" role="note">Synthetic data:' in html, page
     for chart in site.rglob("*.svg"):
         text = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", chart.read_text()))
