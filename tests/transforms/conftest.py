@@ -29,7 +29,7 @@ class Warehouse:
     """An in-memory warehouse with the base schema; rows go in through small helpers, not SQL."""
 
     def __init__(self) -> None:
-        self._con = duckdb.connect()
+        self._con = duckdb.connect(config={"threads": 1})  # tiny tables: a second thread only adds its waits
         self._con.execute(files("warehouse").joinpath("schema.sql").read_text())
         self._days: list[list] = []
         self.ranked: dict[tuple[dt.date, str], int] = {}
