@@ -108,7 +108,7 @@ def weekly_all(
         last = src.last_complete_day()
         plan = ds.plan_weekly(end_date or last, last_complete_day=last, lookback_days=lookback_days,
                               window_days=window_days)
-        return fetch_plan(home, src, ds, plan, "weekly", progress=progress, with_catalogue=ds.uses_catalogue)
+        return fetch_run(home, src, ds, plan, "weekly", progress=progress, with_catalogue=ds.uses_catalogue)
 
     names = [_one(name) for name in datasets or dataset_names(ALL)]
     return fetch_and_commit(home, [functools.partial(fetch, name) for name in names], progress=progress)
@@ -183,20 +183,19 @@ def capture(
     source replays that day.
     """
     home = home or Home.from_env()
-    days = []
+    day = today or make_source(source).last_complete_day() + dt.timedelta(days=1)
 
     def fetch(name: str) -> Fetched:
-        ds, src = DATASETS[name], make_source(source)
+        src = make_source(source)
         if today is not None and hasattr(src, "on"):  # a synthetic source replays any day; the live API only now
             src = src.on(today)
-        days.append(today or src.last_complete_day() + dt.timedelta(days=1))
-        return fetch_plan(home, src, ds, ds.plan_snapshot(days[-1]), "capture", progress=progress,
-                          with_catalogue=False)
+        return fetch_run(home, src, DATASETS[name], DATASETS[name].plan_snapshot(day), "capture", progress=progress,
+                         with_catalogue=False)
 
     names = [_one(name) for name in datasets or snapshot_names()]
     runs = fetch_and_commit(home, [functools.partial(fetch, name) for name in names], progress=progress)
     missing = []
-    for run, day in zip(runs, days):
+    for run in runs:
         ds = DATASETS[run.dataset]
         wanted, held = ds.due(day), held_partitions(home, ds)
         if wanted is not None and wanted not in held:
@@ -321,8 +320,8 @@ def ingest_plan(
     warehouse stays as it was.
     """
     progress = progress or report_progress
-    fetched = fetch_plan(home, src, dataset, plan, flow, progress=progress, with_catalogue=with_catalogue,
-                         strict=strict)
+    fetched = fetch_run(home, src, dataset, plan, flow, progress=progress, with_catalogue=with_catalogue,
+                        strict=strict)
     return commit(home, [fetched], progress=progress)[0]
 
 
@@ -335,7 +334,7 @@ class Fetched:
     """Requests of the run (follow-up pages included): the progress total."""
 
 
-def fetch_plan(
+def fetch_run(
     home: Home, src: RankingsSource, dataset: Dataset, plan: FetchPlan, flow: str, *,
     progress: Progress | None = None, with_catalogue: bool = True, strict: bool = True,
 ) -> Fetched:

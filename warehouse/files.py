@@ -1,4 +1,7 @@
-"""Atomic file writes: a temp file in the target's folder, fsync, then rename (or link, never to overwrite)."""
+"""Atomic file writes: a temp file in the target's folder, fsync, then rename (or link, never to overwrite).
+
+`durable=False` skips the fsync, for files rebuilt from others after a crash (the lake, from raw/): still atomic
+(a reader sees the old file or the new one), only a power loss can take the new one back."""
 
 from __future__ import annotations
 
@@ -8,24 +11,25 @@ import tempfile
 from pathlib import Path
 
 
-def _write_temp(path: Path, data: bytes) -> Path:
+def _write_temp(path: Path, data: bytes, durable: bool = True) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide reports and archives from other readers
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
     except BaseException:
         os.unlink(tmp)
         raise
     return Path(tmp)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace `path` with `data` in one step: readers see the old file or the new one, never a part."""
-    tmp = _write_temp(path, data)
+    tmp = _write_temp(path, data, durable)
     os.replace(tmp, path)
 
 

@@ -28,7 +28,7 @@ from transforms.datasets import DATASETS, Dataset
 from transforms.datasets.base import Partition
 from transforms.responses import RANKINGS_ENDPOINT
 from transforms.snapshots import STALE, UNCHANGED, verdict
-from warehouse.files import temp_path_beside
+from warehouse.files import write_atomic
 from warehouse.paths import Home
 
 SUFFIX = ".parquet"
@@ -41,13 +41,16 @@ PARALLEL_FROM = 16
 
 @dataclass
 class LakeWrite:
-    written: list[Hashable] = field(default_factory=list)
+    fresh: dict[Hashable, tuple[Partition, tuple[int, int]]] = field(default_factory=dict)
+    """Each partition written, in key order, as `read_partition` would return it, with its file's signature
+    (size, mtime_ns): the loader takes these instead of reading back the files it has just seen written."""
     unchanged: list[Hashable] = field(default_factory=list)
     stale: list[Hashable] = field(default_factory=list)
     """Partitions that already hold a newer snapshot (as_of) than the one offered."""
-    fresh: dict[Hashable, tuple[Partition, tuple[int, int]]] = field(default_factory=dict)
-    """Each partition written, as `read_partition` would return it, with its file's signature (size, mtime_ns):
-    the loader takes these instead of reading back the files it has just seen written."""
+
+    @property
+    def written(self) -> list[Hashable]:
+        return list(self.fresh)
 
 
 class Lake:
@@ -128,8 +131,11 @@ class Lake:
             with ThreadPoolExecutor(WRITERS) as pool:
                 outcomes = list(pool.map(lambda key: self._write_one(latest[key]), keys))
         for key, (outcome, fresh) in zip(keys, outcomes):
-            {UNCHANGED: result.unchanged, STALE: result.stale}.get(outcome, result.written).append(key)
-            if fresh is not None:
+            if outcome == UNCHANGED:
+                result.unchanged.append(key)
+            elif outcome == STALE:
+                result.stale.append(key)
+            else:
                 result.fresh[key] = fresh
         return result
 
@@ -142,10 +148,7 @@ class Lake:
         path = self.partition(part.key)
         sink = pa.BufferOutputStream()  # one write() for the file: writing to the path makes dozens and their seeks
         pq.write_table(part.rows.replace_schema_metadata({META_KEY: json.dumps(meta).encode()}), sink)
-        tmp = temp_path_beside(path)
-        with open(tmp, "wb") as file:
-            file.write(sink.getvalue())
-        tmp.replace(path)
+        write_atomic(path, sink.getvalue(), durable=False)  # the lake is rebuilt from raw/ after a crash
         stat = path.stat()
         rows = part.rows.cast(self.dataset.schema)
         return outcome, (Partition(part.key, rows, part.as_of, part.raw_files), (stat.st_size, stat.st_mtime_ns))
