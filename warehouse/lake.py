@@ -39,6 +39,10 @@ PARALLEL_FROM = 16
 """Fewer partitions than this are written by the calling thread: a pool costs more than it saves."""
 
 
+class UnreadablePartition(RuntimeError):
+    """A lake file that is not a readable Parquet file (truncated, overwritten); the message names it."""
+
+
 @dataclass
 class LakeWrite:
     fresh: dict[Hashable, tuple[Partition, tuple[int, int]]] = field(default_factory=dict)
@@ -100,7 +104,11 @@ class Lake:
         path = self.partition(key)
         if not path.exists():
             return None
-        table = pq.ParquetFile(path).read()  # read_table's dataset discovery costs 5x the read of a small file
+        try:
+            table = pq.ParquetFile(path).read()  # read_table's dataset discovery costs 5x the read of a small file
+        except (pa.ArrowException, OSError) as exc:
+            raise UnreadablePartition(f"lake file {path} cannot be read ({str(exc).splitlines()[0]}); "
+                                      "`tokenrank rebuild` recreates the lake from raw/") from None
         meta = json.loads((table.schema.metadata or {}).get(META_KEY, b"{}"))
         rows = table.replace_schema_metadata(None).cast(self.dataset.schema)
         if "as_of" in meta:

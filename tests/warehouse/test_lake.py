@@ -65,3 +65,18 @@ def test_a_write_hands_back_each_partition_as_a_read_returns_it_with_its_files_s
         assert part.rows.schema.equals(held.rows.schema, check_metadata=True) and part.rows.equals(held.rows)
         assert (part.key, part.as_of, part.raw_files) == (held.key, held.as_of, held.raw_files)
     assert lake.write([table(5, "2026-04-06T02:00:00Z", "f2")]).fresh == {}  # unchanged: nothing written
+
+
+def test_a_damaged_lake_file_is_a_one_line_error_naming_it(tmp_path):
+    import pytest
+
+    from warehouse.lake import UnreadablePartition
+
+    lake = Lake(Home(tmp_path))
+    lake.write([table(5, "2026-04-06T02:00:00Z", "f1")])
+    path = lake.partition(D1)
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(UnreadablePartition) as caught:
+        lake.read_partition(D1)
+    assert str(path) in str(caught.value) and "tokenrank rebuild" in str(caught.value)
+    assert "\n" not in str(caught.value)
