@@ -52,6 +52,9 @@ LAG_SECONDS = 10.0
 """How long after its recorded start a start reserved in a batch may still be used."""
 LOG_LEASE_SECONDS = 60.0
 """The lease of the request log's mutex: a hold is a read and a write of the log, far shorter (not renewed)."""
+BUSY_FIRST_PAUSE = 0.05
+BUSY_LAST_PAUSE = 3.2
+"""Pauses before asking a busy server again for the log's mutex: 0.05 s doubling to 3.2 s (6.35 s in all), then the error."""
 _created: set[str] = set()
 """Limits this process made sure exist."""
 
@@ -95,27 +98,49 @@ def _mutex(name: str, *, timeout: float | None, lease: float) -> Iterator[None]:
 def _brief_mutex(name: str, *, lease: float):
     """`_mutex` for a hold far shorter than `lease` (a read and a write of the request log): no renewal thread, one
     call to take the slot and one to give it back; yields the client for the calls made while holding it."""
-    import httpx
     from prefect.client.orchestration import get_client
 
     _ensure_limit(name)
     with get_client(sync_client=True) as client:
-        while True:
-            try:
-                response = client.increment_concurrency_slots_with_lease(
-                    names=[name], slots=1, mode="concurrency", lease_duration=lease)
-                break
-            except httpx.HTTPStatusError as exc:
-                if exc.response.status_code != 423:  # 423: the slot is held; the server says when to ask again
-                    raise
-                time.sleep(float(exc.response.headers.get("Retry-After", 1)))
-        granted = response.json()
+        granted = _take_slot(client, name, lease)
         if not granted.get("limits"):
             raise RuntimeError(f"the global concurrency limit {name} is missing on the Prefect server")
         try:
             yield client
         finally:
             client.release_concurrency_slots_with_lease(granted["lease_id"])
+
+
+def _take_slot(client, name: str, lease: float) -> dict:
+    """Take the one slot of `name`: wait while it is held (423, as long as the server says); while the server is
+    busy or out of reach (503: a SQLite server answers it when another write holds its database), ask again after
+    pauses doubling from `BUSY_FIRST_PAUSE`.
+
+    The request bypasses the Prefect client's retry loop, which sleeps 2 s, then 4 s, ... after a 503 (and once
+    even with its retries set to 0): on the same httpx client, so with the same URL, authentication and CSRF token."""
+    import httpx
+
+    http = client._client  # prefect.client.base.PrefectHttpxSyncClient, an httpx.Client
+    pause = BUSY_FIRST_PAUSE
+    while True:
+        request = http.build_request("POST", "/v2/concurrency_limits/increment-with-lease", json={
+            "names": [name], "slots": 1, "mode": "concurrency", "lease_duration": lease})
+        try:
+            http._add_csrf_headers(request)
+            response = httpx.Client.send(http, request)
+            response.raise_for_status()
+            return response.json()
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code == 423:  # the slot is held; the server says when to ask again
+                time.sleep(float(exc.response.headers.get("Retry-After", 1)))
+                continue
+            if exc.response.status_code != 503 or pause > BUSY_LAST_PAUSE:
+                raise
+        except httpx.TransportError:
+            if pause > BUSY_LAST_PAUSE:
+                raise
+        time.sleep(pause)
+        pause *= 2
 
 
 def _ensure_limit(name: str) -> None:

@@ -168,6 +168,60 @@ def test_a_start_recorded_longer_ago_than_the_lag_is_given_back_and_admitted_afr
     assert result["left"] == 0  # a budget that never got a start in time leaves nothing in the log
 
 
+def test_a_busy_server_is_asked_again_at_once_not_after_prefects_2_s_back_off(monkeypatch):
+    """A SQLite Prefect server answers 503 while another write holds its database (every few flow runs, on the
+    mutex of the request log). The mutex is asked for again after 0.05 s, then 0.1 s: Prefect's client would
+    sleep 2 s, then 4 s. A stand-in for the two endpoints on loopback answers 503 twice, then grants the slot."""
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from warehouse import shared_limits
+
+    answers, seen = [503, 503, 200], []
+
+    class Endpoints(BaseHTTPRequestHandler):
+        def do_GET(self):  # the client's CSRF token: none on this server
+            self._answer(404, {"detail": "Not Found"})
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            seen.append(self.path)
+            if self.path.endswith("/increment-with-lease"):
+                status = answers.pop(0)
+                self._answer(status, {"lease_id": str(uuid.uuid4()), "limits": [{"name": "log", "limit": 1}]}
+                             if status == 200 else {"exception_message": "Service Unavailable"})
+            else:
+                self._answer(204, None)
+
+        def _answer(self, status, body):
+            data = b"" if body is None else json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endpoints)
+    Thread(target=server.serve_forever, daemon=True).start()
+    slept = []
+    monkeypatch.setattr(time, "sleep", slept.append)
+    monkeypatch.setattr(shared_limits, "_created", {"log"})
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: f"http://127.0.0.1:{server.server_port}/api"}):
+            with shared_limits._brief_mutex("log", lease=60):
+                pass
+    finally:
+        server.shutdown()
+    assert slept == [0.05, 0.1]
+    assert [path.rsplit("/", 1)[1] for path in seen] == ["increment-with-lease"] * 3 + ["decrement-with-lease"]
+
+
 HOLDER = """
 import sys, time
 from warehouse.paths import Home
