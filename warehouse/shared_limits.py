@@ -97,48 +97,49 @@ def _mutex(name: str, *, timeout: float | None, lease: float) -> Iterator[None]:
 @contextlib.contextmanager
 def _brief_mutex(name: str, *, lease: float):
     """`_mutex` for a hold far shorter than `lease` (a read and a write of the request log): no renewal thread, one
-    call to take the slot and one to give it back; yields the client for the calls made while holding it."""
+    call to take the slot and one to give it back; yields the Prefect API's httpx client for the calls made while
+    holding it (`_call`)."""
     from prefect.client.orchestration import get_client
 
     _ensure_limit(name)
     with get_client(sync_client=True) as client:
-        granted = _take_slot(client, name, lease)
+        http = client._client  # prefect.client.base.PrefectHttpxSyncClient: an httpx.Client with the URL and auth
+        taken = _call(http, "POST", "/v2/concurrency_limits/increment-with-lease", {
+            "names": [name], "slots": 1, "mode": "concurrency", "lease_duration": lease})
+        granted = taken.raise_for_status().json()
         if not granted.get("limits"):
             raise RuntimeError(f"the global concurrency limit {name} is missing on the Prefect server")
         try:
-            yield client
+            yield http
         finally:
-            client.release_concurrency_slots_with_lease(granted["lease_id"])
+            _call(http, "POST", "/v2/concurrency_limits/decrement-with-lease",
+                  {"lease_id": granted["lease_id"]}).raise_for_status()
 
 
-def _take_slot(client, name: str, lease: float) -> dict:
-    """Take the one slot of `name`: wait while it is held (423, as long as the server says); while the server is
-    busy or out of reach (503: a SQLite server answers it when another write holds its database), ask again after
-    pauses doubling from `BUSY_FIRST_PAUSE`.
+def _call(http, method: str, path: str, body: dict | None = None):
+    """One request to the Prefect API; returns its response. While a slot asked for is held (423) it waits as long
+    as the server says; while the server is busy or out of reach (503: a SQLite server answers it when another
+    write holds its database) it asks again after pauses doubling from `BUSY_FIRST_PAUSE`.
 
     The request bypasses the Prefect client's retry loop, which sleeps 2 s, then 4 s, ... after a 503 (and once
-    even with its retries set to 0): on the same httpx client, so with the same URL, authentication and CSRF token."""
+    even with its retries set to 0), on the same httpx client: the same URL, authentication and CSRF token."""
     import httpx
 
-    http = client._client  # prefect.client.base.PrefectHttpxSyncClient, an httpx.Client
     pause = BUSY_FIRST_PAUSE
     while True:
-        request = http.build_request("POST", "/v2/concurrency_limits/increment-with-lease", json={
-            "names": [name], "slots": 1, "mode": "concurrency", "lease_duration": lease})
+        request = http.build_request(method, path, json=body)
         try:
             http._add_csrf_headers(request)
             response = httpx.Client.send(http, request)
-            response.raise_for_status()
-            return response.json()
-        except httpx.HTTPStatusError as exc:
-            if exc.response.status_code == 423:  # the slot is held; the server says when to ask again
-                time.sleep(float(exc.response.headers.get("Retry-After", 1)))
-                continue
-            if exc.response.status_code != 503 or pause > BUSY_LAST_PAUSE:
-                raise
         except httpx.TransportError:
             if pause > BUSY_LAST_PAUSE:
                 raise
+        else:
+            if response.status_code == 423:
+                time.sleep(float(response.headers.get("Retry-After", 1)))
+                continue
+            if response.status_code != 503 or pause > BUSY_LAST_PAUSE:
+                return response
         time.sleep(pause)
         pause *= 2
 
@@ -226,9 +227,9 @@ class SharedRequestBudget(RequestBudget):
                 if late > MAX_LATE_BATCHES:
                     raise LogTooSlow(f"the Prefect server took more than {self.lag:g} s to record {late} batches of "
                                      "request starts in the shared request log; no request was made")
-            with _brief_mutex(self.variable, lease=LOG_LEASE_SECONDS) as client:
+            with _brief_mutex(self.variable, lease=LOG_LEASE_SECONDS) as http:
                 try:
-                    usage, wait = self._admit(self._read(client))
+                    usage, wait = self._admit(self._read(http))
                 except BudgetSpent as spent:
                     kept = f"; {self.reserved} kept for the weekly runs" if self.reserved else ""
                     raise BudgetSpent(f"{spent}{kept}") from None
@@ -243,7 +244,7 @@ class SharedRequestBudget(RequestBudget):
                             break
                         usage = more
                         starts.append(usage.recent[-1])
-                    self._write(client, usage)
+                    self._write(http, usage)
                     self.starts += starts
                     self._held = starts
                     continue
@@ -255,39 +256,37 @@ class SharedRequestBudget(RequestBudget):
         unused, self._held = self._held, []
         if not unused:
             return
-        with _brief_mutex(self.variable, lease=LOG_LEASE_SECONDS) as client:
-            usage = self._read(client)
+        with _brief_mutex(self.variable, lease=LOG_LEASE_SECONDS) as http:
+            usage = self._read(http)
             for start in unused:
                 if start in usage.recent:
                     usage.recent.remove(start)
                 day = utc_day(start)
                 usage.days[day] = max(usage.days.get(day, 0) - 1, 0)
-            self._write(client, usage)
+            self._write(http, usage)
         for start in unused:
             self.starts.remove(start)
 
     def _admit(self, usage: Usage) -> tuple[Usage, float]:
         return admit(usage, self._clock(), per_day=self.usable_per_day, per_minute=self.per_minute, window=self.window)
 
-    def _read(self, client=None) -> Usage:
-        if client is None:  # a count for display (`used_today`), not an admission
+    def _read(self, http=None) -> Usage:
+        if http is None:  # a count for display (`used_today`), not an admission
             from prefect.client.orchestration import get_client
 
-            with get_client(sync_client=True) as own:
-                return self._read(own)
-        found = client.read_variable_by_name(self.variable)
-        self._exists = found is not None
-        value = found.value if found is not None else None
+            with get_client(sync_client=True) as client:
+                return self._read(client._client)
+        found = _call(http, "GET", f"/variables/name/{self.variable}")
+        self._exists = found.status_code != 404
+        value = found.raise_for_status().json()["value"] if self._exists else None
         if not isinstance(value, dict):
             return Usage()
         return Usage(days={str(k): int(v) for k, v in value.get("days", {}).items()},
                      recent=[float(t) for t in value.get("recent", [])])
 
-    def _write(self, client, usage: Usage) -> None:
-        from prefect.client.schemas.actions import VariableCreate, VariableUpdate
-
+    def _write(self, http, usage: Usage) -> None:
         value = {"days": usage.days, "recent": usage.recent}
         if self._exists:  # read under the same mutex hold
-            client.update_variable(VariableUpdate(name=self.variable, value=value))
+            _call(http, "PATCH", f"/variables/name/{self.variable}", {"value": value}).raise_for_status()
         else:
-            client.create_variable(VariableCreate(name=self.variable, value=value))
+            _call(http, "POST", "/variables/", {"name": self.variable, "value": value}).raise_for_status()
