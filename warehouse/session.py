@@ -165,6 +165,7 @@ def commit_runs(home: Home, commits: list[Commit]) -> list[RunStats]:
             for lake, write in zip(lakes, writes):
                 fresh.setdefault(lake.dataset.name, {}).update(write.fresh)
         failpoint("after-lake")
+        RawArchive(home).sync()  # the bodies these rows come from outlive a power loss before the rows are committed
         catalogue = next((commit.catalogue for commit in commits if commit.catalogue is not None), None)
         con = db.connect(home.warehouse)
         try:

@@ -73,6 +73,24 @@ def test_first_load_and_identical_rerun(tmp_path):
     assert names["qwen/qwen3.6-plus-04-02:free"] == "Qwen3.6 Plus (free)" and origin == ("CN",)
 
 
+def test_archived_bodies_are_made_durable_before_the_warehouse_commits_their_rows(tmp_path, monkeypatch):
+    """raw/ is written without an fsync per file, then synced at once (one syncfs) by the write session before its
+    transaction: no committed row names a body that a power loss could take back."""
+    from warehouse import raw_archive
+    from warehouse.files import sync_filesystem
+
+    home, seen = Home(tmp_path), []
+
+    def spy(path):
+        held = fact(home) if home.warehouse.exists() else []
+        seen.append((path, len(list(path.rglob("*.json.gz"))), held))
+        sync_filesystem(path)
+
+    monkeypatch.setattr(raw_archive, "sync_filesystem", spy)
+    run_once(home, "r1", (W12, body(W12, BASE)))
+    assert seen == [(home.raw, 1, [])] and len(fact(home)) == 8
+
+
 def derived(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     from warehouse.materialize import derived_tables
 
