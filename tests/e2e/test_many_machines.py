@@ -39,7 +39,7 @@ def start_worker(queue: str, folder: Path, env: dict, pool: str = "tokenrank") -
     folder.mkdir(parents=True)
     return subprocess.Popen(
         [str(BIN / "prefect"), "worker", "start", "--pool", pool, "--work-queue", queue], cwd=folder,
-        env={**env, "TOKENRANK_CACHE": str(folder / "cache"), "PREFECT_WORKER_QUERY_SECONDS": "3"}, stdout=open(folder / "worker.log", "wb"),
+        env={**env, "TOKENRANK_CACHE": str(folder / "cache"), "PREFECT_WORKER_QUERY_SECONDS": "1"}, stdout=open(folder / "worker.log", "wb"),
         stderr=subprocess.STDOUT, start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
