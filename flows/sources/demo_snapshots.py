@@ -18,6 +18,7 @@ import datetime as dt
 import math
 import random
 from decimal import Decimal
+from functools import lru_cache
 
 from flows.sources.demo_dataset import models_payload
 
@@ -65,16 +66,22 @@ def _models(day: dt.date) -> list[dict]:
     return sorted(out, key=lambda m: m["slug"])
 
 
+@lru_cache(maxsize=None)  # the same for every week and page
+def _cost_draws(app_slug: str, turns: str, model: str) -> tuple[float, float]:
+    rng = random.Random(f"{_SEED}:{app_slug}:{turns}:{model}")
+    return rng.uniform(0, 6), rng.uniform(-0.1, 0.1)
+
+
 def session_cost_payload(day: dt.date, query: dict[str, str]) -> dict:
     """The session-cost body a request made on `day` gets (`query`: limit, offset, app_slug, model, turn_range)."""
     window_end = day - dt.timedelta(days=day.weekday() + 1)
     week = _week(window_end)
-    rows = []
+    rows, models = [], _models(window_end)[:32]
     for slug, name in HARNESSES:
         for turns, n in TURN_RANGES:
-            for model in _models(window_end)[:32]:
-                rng = random.Random(f"{_SEED}:{slug}:{turns}:{model['slug']}")
-                drift = 1 + 0.08 * math.sin(week / 2 + rng.uniform(0, 6)) + rng.uniform(-0.1, 0.1)
+            for model in models:
+                phase, noise = _cost_draws(slug, turns, model["slug"])
+                drift = 1 + 0.08 * math.sin(week / 2 + phase) + noise
                 cost = model["price"] / 2 * TOKENS_PER_TURN * n * (1 + n / 40) * drift
                 rows.append({"app_slug": slug, "app_name": name, "turn_range": turns, "model_permaslug": model["slug"],
                              "median_session_cost_usd": round(cost, 6)})
