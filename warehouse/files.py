@@ -2,16 +2,19 @@
 
 `durable=False` skips the fsync: still atomic (a reader sees the old file or the new one), only a power loss can
 take the new one back. For files rebuilt from others after a crash (the lake, from raw/), and for files written
-in batches and made durable together (`sync_filesystem`) before anything refers to them (raw/, before the
-warehouse commits their rows)."""
+one by one and made durable together (`sync_files`) before anything refers to them (raw/, before the warehouse
+commits their rows)."""
 
 from __future__ import annotations
 
-import ctypes
 import os
 import secrets
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Iterable
+
+SYNC_THREADS = 16
 
 
 def _write_temp(path: Path, data: bytes, durable: bool = True) -> Path:
@@ -45,25 +48,25 @@ def create_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
         os.unlink(tmp)
 
 
-def sync_filesystem(path: Path) -> None:
-    """Make every write on the filesystem holding `path` durable (file data and names): one `syncfs` on Linux,
-    where N files cost about one fsync instead of N; `sync` elsewhere."""
-    fd = os.open(path, os.O_RDONLY)
+def sync_files(paths: Iterable[Path]) -> None:
+    """Make `paths` durable, data and names: an fsync of each file (one gone since is skipped), then of each folder
+    holding them, on `SYNC_THREADS` threads: the filesystem commits concurrent fsyncs together (1,000 small files:
+    0.65 s one after another, 0.2 s on 8 threads here)."""
+    paths = list(paths)
+    with ThreadPoolExecutor(SYNC_THREADS) as pool:
+        list(pool.map(_fsync, paths))
+        list(pool.map(_fsync, {path.parent for path in paths}))
+
+
+def _fsync(path: Path) -> None:
     try:
-        if _syncfs is None or _syncfs(fd) != 0:
-            os.sync()
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _find_syncfs():
-    try:
-        return ctypes.CDLL(None, use_errno=True).syncfs
-    except (AttributeError, OSError):  # not Linux
-        return None
-
-
-_syncfs = _find_syncfs()
 
 
 def temp_path_beside(path: Path) -> Path:

@@ -27,7 +27,7 @@ from transforms.contract import peek_meta
 from transforms.datasets import DATASETS
 from transforms.responses import FetchedResponse
 from transforms.windows import Window
-from warehouse.files import create_atomic, sync_filesystem, write_atomic
+from warehouse.files import create_atomic, sync_files, write_atomic
 from warehouse.paths import Home
 
 BODY_SUFFIX = ".json.gz"
@@ -85,8 +85,8 @@ class RawArchive:
 
     def store(self, response: FetchedResponse, run_id: str) -> RawFile:
         """Archive one body; returns its manifest record. Never overwrites an existing file. The files are durable
-        after the next `sync` (a write session syncs before its transaction: a warehouse row never names a body a
-        power loss could take back); a killed process loses none of them."""
+        once synced (`sync`: the write session loading them syncs them before its transaction, so a warehouse row never
+        names a body a power loss could take back); a killed process loses none of them."""
         sha = hashlib.sha256(response.body).hexdigest()
         stamp = response.fetched_at.strftime("%Y%m%dT%H%M%S%fZ")
         span = "_".join(response.params[k] for k in ("start_date", "end_date") if k in response.params)
@@ -116,10 +116,9 @@ class RawArchive:
         write_atomic(self.root / manifest_path(record), _dump(asdict(record)), durable=False)
         return record
 
-    def sync(self) -> None:
-        """Make every body and manifest stored so far durable (one filesystem sync, not one fsync per file)."""
-        if self.root.exists():
-            sync_filesystem(self.root)
+    def sync(self, records: list[RawFile]) -> None:
+        """Make these records' bodies and manifests durable (`files.sync_files`: fsyncs on threads)."""
+        sync_files([self.root / path for record in records for path in (record.path, manifest_path(record))])
 
     def read_body(self, record: RawFile) -> bytes:
         return gzip.decompress((self.root / record.path).read_bytes())

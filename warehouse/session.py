@@ -165,7 +165,7 @@ def commit_runs(home: Home, commits: list[Commit]) -> list[RunStats]:
             for lake, write in zip(lakes, writes):
                 fresh.setdefault(lake.dataset.name, {}).update(write.fresh)
         failpoint("after-lake")
-        RawArchive(home).sync()  # the bodies these rows come from outlive a power loss before the rows are committed
+        RawArchive(home).sync([raw for commit in commits for raw in commit.raws])  # before any row names them
         catalogue = next((commit.catalogue for commit in commits if commit.catalogue is not None), None)
         con = db.connect(home.warehouse)
         try:

@@ -74,21 +74,25 @@ def test_first_load_and_identical_rerun(tmp_path):
 
 
 def test_archived_bodies_are_made_durable_before_the_warehouse_commits_their_rows(tmp_path, monkeypatch):
-    """raw/ is written without an fsync per file, then synced at once (one syncfs) by the write session before its
-    transaction: no committed row names a body that a power loss could take back."""
+    """raw/ is written without an fsync per file; the write session fsyncs the bodies and manifests it loads (on
+    threads, so the filesystem commits them together) before its transaction: no committed row names a body that
+    a power loss could take back."""
     from warehouse import raw_archive
-    from warehouse.files import sync_filesystem
+    from warehouse.files import sync_files
 
     home, seen = Home(tmp_path), []
 
-    def spy(path):
-        held = fact(home) if home.warehouse.exists() else []
-        seen.append((path, len(list(path.rglob("*.json.gz"))), held))
-        sync_filesystem(path)
+    def spy(paths):
+        seen.append((sorted(path.relative_to(home.raw).name for path in paths),
+                     fact(home) if home.warehouse.exists() else []))
+        sync_files(paths)
 
-    monkeypatch.setattr(raw_archive, "sync_filesystem", spy)
+    monkeypatch.setattr(raw_archive, "sync_files", spy)
     run_once(home, "r1", (W12, body(W12, BASE)))
-    assert seen == [(home.raw, 1, [])] and len(fact(home)) == 8
+    [(synced, held)] = seen
+    assert held == [] and len(fact(home)) == 8
+    archived = sorted(path.name for path in (home.raw / "rankings-daily").rglob("*") if path.is_file())
+    assert synced == archived and len(archived) == 2  # the body and its manifest
 
 
 def derived(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
