@@ -54,7 +54,7 @@ LOG_LEASE_SECONDS = 60.0
 """The lease of the request log's mutex: a hold is a read and a write of the log, far shorter (not renewed)."""
 BUSY_FIRST_PAUSE = 0.05
 BUSY_LAST_PAUSE = 3.2
-"""Pauses before asking a busy server again for the log's mutex: 0.05 s doubling to 3.2 s (6.35 s in all), then the error."""
+"""Pauses before a request of the log asks a busy server again: 0.05 s doubling to 3.2 s (6.35 s in all), then the error."""
 _created: set[str] = set()
 """Limits this process made sure exist."""
 

@@ -168,7 +168,7 @@ def test_a_start_recorded_longer_ago_than_the_lag_is_given_back_and_admitted_afr
     assert result["left"] == 0  # a budget that never got a start in time leaves nothing in the log
 
 
-def test_a_busy_server_is_asked_again_at_once_not_after_prefects_2_s_back_off(monkeypatch):
+def test_a_busy_server_is_asked_again_after_50_ms_not_after_prefects_2_s_back_off(monkeypatch):
     """A SQLite Prefect server answers 503 while another write holds its database (every few flow runs, on the
     mutex of the request log). The mutex is asked for again after 0.05 s, then 0.1 s: Prefect's client would
     sleep 2 s, then 4 s. A stand-in for the two endpoints on loopback answers 503 twice, then grants the slot."""
