@@ -229,12 +229,11 @@ def test_rebuild_equals_incremental_table_for_table(tmp_path):
     assert snapshot(home.warehouse) == incremental
 
 
-def test_run_log_rows_go_in_many_per_statement_iso_strings_cast_and_a_rerun_replaces(monkeypatch):
+def test_run_log_rows_go_in_one_statement_iso_strings_cast_and_a_rerun_replaces():
     from importlib.resources import files
 
     from warehouse.runs import LOG_COLUMNS
 
-    monkeypatch.setattr(ingest, "LOG_ROWS_PER_STATEMENT", 2)  # 5 rows: three statements
     con = duckdb.connect()
     con.execute(files("warehouse").joinpath("schema.sql").read_text())
     rows = [[f"run-{i}", "weekly", "openrouter", "2026-06-15" if i % 2 else dt.date(2026, 6, 15), None,
