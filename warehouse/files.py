@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable
@@ -18,19 +17,24 @@ SYNC_THREADS = 16
 
 
 def _write_temp(path: Path, data: bytes, durable: bool = True) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """`data` in a new temp file beside `path` (mode 0644 whatever the umask: reports and archives are read by other
+    users); opened with O_EXCL on a random name, written with `os.write` (mkstemp and a file object cost 3x)."""
+    tmp = temp_path_beside(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide reports and archives from other readers
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        try:
+            os.fchmod(fd, 0o644)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
             if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
     except BaseException:
         os.unlink(tmp)
         raise
-    return Path(tmp)
+    return tmp
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
