@@ -171,9 +171,12 @@ def test_a_start_recorded_longer_ago_than_the_lag_is_given_back_and_admitted_afr
 def test_a_busy_server_is_asked_again_after_50_ms_not_after_prefects_2_s_back_off(monkeypatch):
     """A SQLite Prefect server answers 503 while another write holds its database (every few flow runs, on the
     mutex of the request log). The mutex is asked for again after 0.05 s, then 0.1 s: Prefect's client would
-    sleep 2 s, then 4 s. A stand-in for the two endpoints on loopback answers 503 twice, then grants the slot."""
+    sleep 2 s, then 4 s. A stand-in for the two endpoints on loopback answers 503 twice, then grants the slot; then
+    answers 503 to every ask, and the error comes after 6.35 s of pauses."""
     import time
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import httpx
     from threading import Thread
 
     from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -216,10 +219,15 @@ def test_a_busy_server_is_asked_again_after_50_ms_not_after_prefects_2_s_back_of
         with temporary_settings(updates={PREFECT_API_URL: f"http://127.0.0.1:{server.server_port}/api"}):
             with shared_limits._brief_mutex("log", lease=60):
                 pass
+            assert slept == [0.05, 0.1]
+            assert [path.rsplit("/", 1)[1] for path in seen] == ["increment-with-lease"] * 3 + ["decrement-with-lease"]
+            answers[:], slept[:] = [503] * 8, []  # a server that stays busy: the error after 6.35 s of pauses
+            with pytest.raises(httpx.HTTPStatusError, match="^Server error '503 Service Unavailable'"):
+                with shared_limits._brief_mutex("log", lease=60):
+                    pass
+            assert slept == [0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2] and not answers
     finally:
         server.shutdown()
-    assert slept == [0.05, 0.1]
-    assert [path.rsplit("/", 1)[1] for path in seen] == ["increment-with-lease"] * 3 + ["decrement-with-lease"]
 
 
 HOLDER = """
