@@ -149,26 +149,17 @@ def _add_requested(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> bool:
     return con.execute(count).fetchone()[0] > before
 
 
-LOG_TIMES = {"window_start": "DATE", "window_end": "DATE", "started_at": "TIMESTAMP", "finished_at": "TIMESTAMP"}
-LOG_COUNTS = ("rows_inserted", "rows_updated", "rows_unchanged", "rows_deleted", "restatements")
-
-
 def log_runs(con: duckdb.DuckDBPyConnection, rows: list[list]) -> None:
     """Insert or replace `ingest_log` rows (values in `LOG_COLUMNS` order; dates and times as objects or ISO
-    strings), all in one statement over an Arrow table: binding every value as a parameter cost ~0.5 ms a row, so
-    a rebuild's cost grew with the runs recorded."""
+    strings, which the insert casts to the columns' types), all in one statement over an Arrow table: binding every
+    value as a parameter cost ~0.5 ms a row, so a rebuild's cost grew with the runs recorded."""
     if not rows:
         return
-    columns = {}
-    for name, values in zip(LOG_COLUMNS, zip(*rows)):
-        if name in LOG_TIMES:
-            values = [value.isoformat() if isinstance(value, dt.date) else value for value in values]
-        kind = pa.list_(pa.string()) if name == "raw_files" else pa.int64() if name in LOG_COUNTS else pa.string()
-        columns[name] = pa.array(values, type=kind)
-    select = ", ".join(f"CAST({name} AS {LOG_TIMES[name]})" if name in LOG_TIMES else name for name in LOG_COLUMNS)
+    columns = {name: pa.array([value.isoformat() if isinstance(value, dt.date) else value for value in values])
+               for name, values in zip(LOG_COLUMNS, zip(*rows))}
     con.register("log_rows", pa.table(columns))
     try:
-        con.execute(f"INSERT OR REPLACE INTO ingest_log ({', '.join(LOG_COLUMNS)}) SELECT {select} FROM log_rows")
+        con.execute(f"INSERT OR REPLACE INTO ingest_log ({', '.join(LOG_COLUMNS)}) SELECT * FROM log_rows")
     finally:
         con.unregister("log_rows")
 
