@@ -146,9 +146,7 @@ def commit_runs(home: Home, commits: list[Commit]) -> list[RunStats]:
     first run also with any repair of a dataset none of them ran)."""
     runs = [commit.run for commit in commits]
     with writing(home) as session:
-        for run in runs:
-            run.notes += session.notes
-        notes = prepare(home, runs[0].source)
+        notes = session.notes + prepare(home, runs[0].source)
         for run in runs:
             run.notes += notes
         pending = _unpublished.get()
