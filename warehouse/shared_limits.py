@@ -36,11 +36,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import time
 from typing import Iterator
 
-from warehouse.request_budget import MINUTE, BudgetSpent, RequestBudget, Usage, record, utc_day, wait_before_next
+from warehouse.request_budget import MINUTE, MINUTE_ENV, BudgetSpent, RequestBudget, Usage, record, utc_day, wait_before_next
 
 API_ENV = "PREFECT_API_URL"
 WRITER_LEASE_ENV = "TOKENRANK_WRITER_LEASE_SECONDS"
@@ -55,6 +56,8 @@ LOG_LEASE_SECONDS = 60.0
 BUSY_FIRST_PAUSE = 0.05
 BUSY_LAST_PAUSE = 3.2
 """Pauses before a request of the log asks a busy server again: 0.05 s doubling to 3.2 s (6.35 s in all), then the error."""
+VARIABLE_CHARACTERS = 5000
+"""The longest value (characters of JSON) a Prefect Variable holds (`prefect.types.MAX_VARIABLE_VALUE_LENGTH`)."""
 _created: set[str] = set()
 """Limits this process made sure exist."""
 
@@ -173,6 +176,24 @@ def admit(usage: Usage, clock_now: float, *, per_day: int, per_minute: int, wind
     return record(usage, now, window=window), 0.0
 
 
+class LogTooLarge(RuntimeError):
+    """The request log's starts of one window do not fit in a Prefect Variable (a per-minute limit far above the
+    API's)."""
+
+
+def log_value(usage: Usage, per_minute: int) -> dict:
+    """The request log as kept in its Prefect Variable. At the API's limits it holds at most `per_minute` starts (a
+    few hundred characters); a per-minute limit lifted far above them lets a window hold more starts than a Variable
+    does, and Prefect would refuse the write with a bare 422: `LogTooLarge` says why instead."""
+    value = {"days": usage.days, "recent": usage.recent}
+    size = len(json.dumps(value, separators=(",", ":")))
+    if size > VARIABLE_CHARACTERS:
+        raise LogTooLarge(f"the shared request log's {len(usage.recent)} request starts of the last minute need {size} "
+                          f"characters, more than a Prefect Variable holds ({VARIABLE_CHARACTERS}): set {MINUTE_ENV} "
+                          f"({per_minute}) at most to the API's limit")
+    return value
+
+
 MAX_LATE_BATCHES = 3
 """Batches of starts an `acquire` gives back for being recorded too long before use, before it gives up."""
 
@@ -285,7 +306,7 @@ class SharedRequestBudget(RequestBudget):
                      recent=[float(t) for t in value.get("recent", [])])
 
     def _write(self, http, usage: Usage) -> None:
-        value = {"days": usage.days, "recent": usage.recent}
+        value = log_value(usage, self.per_minute)
         if self._exists:  # read under the same mutex hold
             _call(http, "PATCH", f"/variables/name/{self.variable}", {"value": value}).raise_for_status()
         else:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tests.conftest import REPO
 from warehouse.paths import Home
 from warehouse.request_budget import BudgetSpent, Usage, utc_day
-from warehouse.shared_limits import admit, writer_limit_name
+from warehouse.shared_limits import VARIABLE_CHARACTERS, admit, log_value, writer_limit_name
 from warehouse.writer_lock import WriterBusy, writer_lock
 
 NOON = dt.datetime(2026, 6, 22, 12, tzinfo=dt.timezone.utc).timestamp()
@@ -262,3 +262,35 @@ def test_one_writer_across_working_folders_and_a_killed_one_frees_the_slot(prefe
             os.killpg(holder.pid, signal.SIGKILL)
             holder.wait()
     assert writer_limit_name(url) != writer_limit_name(url + "2")
+
+
+CROWDED = """
+import sys
+from warehouse.shared_limits import LogTooLarge, SharedRequestBudget
+budget = SharedRequestBudget(account=sys.argv[1], per_day=10**6, per_minute=10**6)
+budget.expect(400)
+try:
+    budget.acquire()
+except LogTooLarge as exc:
+    print(exc)
+"""
+
+
+def test_a_minute_of_starts_too_long_for_a_prefect_variable_is_a_clear_error_not_a_bare_422(prefect_server):
+    """400 starts admitted at once (a per-minute limit lifted far above the API's 30) are ~7,600 characters of
+    JSON; a Prefect Variable holds 5,000."""
+    out = subprocess.run([sys.executable, "-c", CROWDED, uuid.uuid4().hex[:16]],
+                         env={**prefect_server["env"], "PYTHONPATH": str(REPO)}, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.startswith("the shared request log's 400 request starts of the last minute need ")
+    assert "set TOKENRANK_REQUESTS_PER_MINUTE (1000000) at most to the API's limit" in out.stdout
+
+
+def test_a_minute_of_starts_at_the_apis_limit_fits_in_a_prefect_variable():
+    from prefect.types import MAX_VARIABLE_VALUE_LENGTH
+
+    assert VARIABLE_CHARACTERS == MAX_VARIABLE_VALUE_LENGTH
+    week = {utc_day(NOON - day * 86400): 500 for day in range(8)}
+    usage = Usage(days=week, recent=[NOON + i / 7 for i in range(30)])
+    assert log_value(usage, 30) == {"days": week, "recent": usage.recent}
