@@ -131,3 +131,42 @@ def test_with_a_server_the_cli_runs_the_prefect_flow_and_the_key_is_never_writte
     files = [p for p in Home(home).root.rglob("*") if p.is_file()]
     assert files and not [p for p in files if key in p.read_bytes()]
     assert not [p for p in prefect_server["home"].rglob("*") if p.is_file() and key in p.read_bytes()]
+
+
+@pytest.mark.flow
+def test_the_tokenrank_command_through_a_server_exits_with_its_flow_runs_logs_sent(home, fake_openrouter, prefect_server):
+    """`tokenrank` ends its process without the interpreter's teardown (`flows.cli.entry`): what Prefect still
+    queues when the flow returns (its last log line, "Finished in state Completed()", and its task runs' last
+    events) reaches the server first. (tests/flows/test_pipeline.py runs the command for its exit codes.)"""
+    import os
+    import subprocess
+    import sys
+    import time
+    import uuid
+    from pathlib import Path
+
+    from prefect import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId, TaskRunFilter, TaskRunFilterFlowRunId
+
+    from tests.helpers import warehouse_rows
+
+    command = [str(Path(sys.executable).with_name("tokenrank")), "--verbose", "run", "--end-date", "2026-06-21",
+               "--lookback-days", "3"]
+    done = subprocess.run(command, env=dict(os.environ), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    [(run_id,)] = warehouse_rows("SELECT run_id FROM ingest_log WHERE dataset = 'rankings-daily' AND status = 'success'")
+    flow_run_id = uuid.UUID(run_id.removesuffix("-rankings-daily"))
+    with get_client(sync_client=True) as client:
+        assert client.read_flow_run(flow_run_id).state.is_completed()
+        logs = client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+    assert any(log.message.startswith("Finished in state Completed") for log in logs), [log.message for log in logs]
+    # its task runs reach the server as events (queued, and sent by a thread drained at exit): each one ends Completed
+    only = TaskRunFilter(flow_run_id=TaskRunFilterFlowRunId(any_=[flow_run_id]))
+    deadline = time.monotonic() + 60
+    while True:
+        with get_client(sync_client=True) as client:
+            states = [task.state_name for task in client.read_task_runs(task_run_filter=only)]
+        if (states and set(states) == {"Completed"}) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert states and set(states) == {"Completed"}, states
