@@ -106,38 +106,12 @@ def test_cli_run_prints_what_it_loaded_and_exits_nonzero_on_failure(home, fake_o
 
 
 @pytest.mark.flow
-def test_with_a_server_the_cli_runs_the_prefect_flow_and_the_key_is_never_written_anywhere(
+def test_with_a_server_the_command_runs_the_prefect_flow_and_the_key_is_never_written_anywhere(
     home, fake_openrouter, prefect_server
 ):
-    import uuid
-
-    from prefect import get_client
-
-    from flows.cli import app
-    from flows.weekly import weekly_rankings as weekly
-    from tests.helpers import warehouse_rows
-
-    fake_openrouter.inject("status", code=401)
-    with pytest.raises(Exception):
-        weekly(source="openrouter", end_date=END, lookback_days=7)
-    result = CliRunner().invoke(app, ["run", "--end-date", "2026-06-21", "--lookback-days", "7"])
-    assert result.exit_code == 0, result.output
-    # the run the CLI logged is a completed weekly-rankings flow run on the server (its run ids start with its id)
-    [(run_id,)] = warehouse_rows("SELECT run_id FROM ingest_log WHERE dataset = 'rankings-daily' AND status = 'success'")
-    with get_client(sync_client=True) as client:
-        flow_run = client.read_flow_run(uuid.UUID(run_id.removesuffix("-rankings-daily")))
-        assert client.read_flow(flow_run.flow_id).name == "weekly-rankings" and flow_run.state.is_completed()
-    key = fake_openrouter.key.encode()
-    files = [p for p in Home(home).root.rglob("*") if p.is_file()]
-    assert files and not [p for p in files if key in p.read_bytes()]
-    assert not [p for p in prefect_server["home"].rglob("*") if p.is_file() and key in p.read_bytes()]
-
-
-@pytest.mark.flow
-def test_the_tokenrank_command_through_a_server_exits_with_its_flow_runs_logs_sent(home, fake_openrouter, prefect_server):
-    """`tokenrank` ends its process without the interpreter's teardown (`flows.cli.entry`): what Prefect still
-    queues when the flow returns (its last log line, "Finished in state Completed()", and its task runs' last
-    events) reaches the server first. (tests/flows/test_pipeline.py runs the command for its exit codes.)"""
+    """`tokenrank run` with PREFECT_API_URL runs the weekly-rankings flow on the server. The command ends its
+    process without the interpreter's teardown (`flows.cli.entry`): what Prefect still queues when the flow returns
+    (its last log line, "Finished in state Completed()", and its task runs' last events) reaches the server first."""
     import os
     import subprocess
     import sys
@@ -148,21 +122,27 @@ def test_the_tokenrank_command_through_a_server_exits_with_its_flow_runs_logs_se
     from prefect import get_client
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId, TaskRunFilter, TaskRunFilterFlowRunId
 
+    from flows.weekly import weekly_rankings as weekly
     from tests.helpers import warehouse_rows
 
+    fake_openrouter.inject("status", code=401)
+    with pytest.raises(Exception):
+        weekly(source="openrouter", end_date=END, lookback_days=7)
     command = [str(Path(sys.executable).with_name("tokenrank")), "--verbose", "run", "--end-date", "2026-06-21",
-               "--lookback-days", "3"]
-    done = subprocess.run(command, env=dict(os.environ), capture_output=True, text=True, timeout=300)
+               "--lookback-days", "7"]
+    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "INFO"}  # what --verbose sends, whatever an earlier test set
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
+    # the run the command logged is a completed weekly-rankings flow run on the server (its run ids start with its id)
     [(run_id,)] = warehouse_rows("SELECT run_id FROM ingest_log WHERE dataset = 'rankings-daily' AND status = 'success'")
     flow_run_id = uuid.UUID(run_id.removesuffix("-rankings-daily"))
     with get_client(sync_client=True) as client:
-        assert client.read_flow_run(flow_run_id).state.is_completed()
+        flow_run = client.read_flow_run(flow_run_id)
+        assert client.read_flow(flow_run.flow_id).name == "weekly-rankings" and flow_run.state.is_completed()
         logs = client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
     assert any(log.message.startswith("Finished in state Completed") for log in logs), [log.message for log in logs]
-    # its task runs reach the server as events (queued, and sent by a thread drained at exit): each one ends Completed
     only = TaskRunFilter(flow_run_id=TaskRunFilterFlowRunId(any_=[flow_run_id]))
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 60  # the server records task runs from their events, a moment later
     while True:
         with get_client(sync_client=True) as client:
             states = [task.state_name for task in client.read_task_runs(task_run_filter=only)]
@@ -170,3 +150,7 @@ def test_the_tokenrank_command_through_a_server_exits_with_its_flow_runs_logs_se
             break
         time.sleep(0.5)
     assert states and set(states) == {"Completed"}, states
+    key = fake_openrouter.key.encode()
+    files = [p for p in Home(home).root.rglob("*") if p.is_file()]
+    assert files and not [p for p in files if key in p.read_bytes()]
+    assert not [p for p in prefect_server["home"].rglob("*") if p.is_file() and key in p.read_bytes()]
