@@ -831,11 +831,12 @@ def entry() -> None:
     tearing down its modules and objects.
 
     When the command has returned, the steps that could still do anything run as the interpreter runs them:
-    `threading._shutdown` (joins the threads that are not daemons, and drains Prefect's queues of logs and events to
-    its server), the `atexit` handlers, then the standard streams are flushed. Tearing down what is left (Prefect's,
-    pandas', pyarrow's and DuckDB's modules and objects) writes nothing and took 0.15 s after a weekly run, 0.6 s
-    after one through a Prefect server (measured side by side): `os._exit` skips it. Every file is written and closed and
-    every warehouse transaction committed before a command returns. An uncaught exception exits as usual."""
+    `threading._shutdown` (joins the threads that are not daemons, and drains Prefect's queues of logs and events
+    to its server), the `atexit` handlers, then the standard streams are flushed. Tearing down what is left
+    (Prefect's, pandas', pyarrow's and DuckDB's modules and objects) writes nothing and took 0.15 s after a weekly
+    run, 0.6 s after one through a Prefect server (measured side by side): `os._exit` skips it. Every file is
+    written and closed and every warehouse transaction committed before a command returns. An uncaught exception
+    exits as usual."""
     try:
         app()
         code = 0

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from transforms.report.text import CITATION, format_as_of
-from warehouse.files import create_atomic, temp_path_beside, write_atomic
+from warehouse.files import create_atomic, fsync_path, temp_path_beside, write_atomic
 from warehouse.paths import Home
 from warehouse.query import Limits, QueryRefused, Rows, run_query, translated_errors, write_csv, write_json
 from warehouse.report_store import is_synthetic
@@ -108,7 +108,7 @@ def export(home: Home, table_or_sql: str, fmt: str, out: Path, *, force: bool = 
             else:
                 with tmp.open("w", encoding="utf-8", newline="") as handle:
                     count = (write_csv if fmt == "csv" else write_json)(rows, handle)
-        _fsync(tmp)
+        fsync_path(tmp)
         text = ("\n".join(notice.lines()) + "\n").encode()
         # the notice lands first: a crash in between leaves a notice without data, never data without one
         if force:
@@ -136,10 +136,3 @@ def _create(path: Path, create) -> None:
     except FileExistsError:
         raise _exists(path) from None
 
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -36,7 +36,7 @@ import duckdb
 
 from transforms.windows import utc_now
 from warehouse import db
-from warehouse.files import temp_path_beside
+from warehouse.files import fsync_path, temp_path_beside
 from warehouse.paths import Home
 
 CURRENT = "current.duckdb"
@@ -173,11 +173,7 @@ def _copy_database(source: Path, target: Path) -> None:
     when it is in that format and checkpointed (no write-ahead log), else a rewrite table by table."""
     if db.storage_header(source) == db.COMPATIBLE_HEADER and not Path(f"{source}.wal").exists():
         shutil.copyfile(source, target)
-        fd = os.open(target, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_path(target)
         return
     con = duckdb.connect(":memory:")
     try:

@@ -41,7 +41,8 @@ import os
 import time
 from typing import Iterator
 
-from warehouse.request_budget import MINUTE, MINUTE_ENV, BudgetSpent, RequestBudget, Usage, record, utc_day, wait_before_next
+from warehouse.request_budget import (MINUTE, MINUTE_ENV, BudgetSpent, RequestBudget, Usage, record, utc_day,
+                                      wait_before_next)
 
 API_ENV = "PREFECT_API_URL"
 WRITER_LEASE_ENV = "TOKENRANK_WRITER_LEASE_SECONDS"
