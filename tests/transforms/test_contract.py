@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from tests.helpers import day_rows, payload
-from transforms.contract import rankings_schema, ContractError, normalize_catalogue, normalize_rankings
+from transforms.contract import rankings_schema, ContractError, loads, normalize_catalogue, normalize_rankings
 
 D1, D2 = dt.date(2026, 3, 30), dt.date(2026, 3, 31)
 
@@ -128,3 +128,26 @@ def test_catalogue_keeps_names_and_tolerates_new_fields():
     assert table["canonical_slug"].to_pylist() == ["xiaomi/mimo-v2-pro-20260318", None]
     with pytest.raises(ContractError, match="no string 'id'"):
         normalize_catalogue(b'{"data": [{"name": "x"}]}', raw_file="m2")
+
+
+@pytest.mark.parametrize("text", [
+    '{"data": [{"a": 1.5, "b": "\\u00e9", "c": null, "d": [true, false]}], "meta": {}}',
+    '{"n": NaN, "i": Infinity}',  # orjson refuses these; json reads them
+    '{"big": 123456789012345678901234567890}',  # past 64 bits: orjson would give a float
+    '{"big": -18446744073709551616, "u64": 18446744073709551615, "s": "12345678901234567890"}',
+    '{"x": 1e400}',
+    '{"dup": 1, "dup": 2}',
+])
+def test_loads_gives_what_json_gives(text):
+    for given in (text, text.encode()):
+        got, want = loads(given), json.loads(given)
+        assert repr(got) == repr(want)
+
+
+@pytest.mark.parametrize("text", ['{"a": ', '[1,]', '\ud800', ''])
+def test_loads_fails_as_json_does(text):
+    with pytest.raises(json.JSONDecodeError) as got:
+        loads(text)
+    with pytest.raises(json.JSONDecodeError) as want:
+        json.loads(text)
+    assert str(got.value) == str(want.value)
