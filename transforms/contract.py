@@ -31,21 +31,20 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TOKENS = re.compile(r"[0-9]+")
 
 
-_LONG_DIGITS = re.compile(r"[0-9]{20}")
-_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{20}")
+_DIGITS_AS_NINES = bytes.maketrans(b"0123456789", b"9" * 10)
 
 
-def loads(text: str | bytes) -> Any:
-    """`json.loads`'s result, ~5x faster on a body: by orjson, except where orjson differs. It turns an integer past
-    64 bits into a float, so a text with 20 digits in a row goes to `json`; what orjson refuses goes to `json` too,
-    which reads some of it (NaN, Infinity) and words the error for the rest."""
-    long_digits = _LONG_DIGITS_BYTES if isinstance(text, bytes) else _LONG_DIGITS
-    if long_digits.search(text) is None:
+def loads(body: bytes) -> Any:
+    """`json.loads(body.decode())`'s result, faster: by orjson, except where orjson differs. It turns an integer past 64 bits
+    into a float, so a body with 20 digits in a row goes to `json` (found by a translate and a find: a regex scan
+    costs more than the parse); what orjson refuses goes to `json` too, which reads some of it (NaN, Infinity) and
+    words the error for the rest."""
+    if body.translate(_DIGITS_AS_NINES).find(b"9" * 20) < 0:
         try:
-            return orjson.loads(text)
+            return orjson.loads(body)
         except orjson.JSONDecodeError:
             pass
-    return json.loads(text)
+    return json.loads(body.decode("utf-8"))  # not json.loads(body), which would skip a byte-order mark
 
 @functools.cache
 def rankings_schema() -> pa.Schema:
@@ -91,7 +90,7 @@ def parse_json(body: bytes, raw_file: str) -> Any:
     if stripped[:1] == "<":
         raise ContractError(f"{raw_file}: body is HTML, not JSON (starts {stripped[:40]!r})")
     try:
-        return loads(text)
+        return loads(body)
     except json.JSONDecodeError as exc:
         raise ContractError(
             f"{raw_file}: body is not valid JSON ({exc.msg} at char {exc.pos} of {len(text)}; truncated?)"
