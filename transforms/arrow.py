@@ -18,7 +18,9 @@ class _OnFirstUse:
         self._name = name
 
     def __getattr__(self, attr: str) -> Any:
-        return getattr(importlib.import_module(self._name), attr)
+        value = getattr(importlib.import_module(self._name), attr)
+        setattr(self, attr, value)  # the next lookup is a plain attribute's
+        return value
 
     def __repr__(self) -> str:
         return f"<{self._name}, imported on first use>"

@@ -126,3 +126,20 @@ def test_estimates_hold_mondays_only_and_quarantine_a_date_that_is_not_one():
 def test_facet_values_are_the_contracts():
     assert sum(len(v) for v in EXACT.values()) == 10 and sum(len(v) for v in SAMPLED.values()) == 14
     assert set(FACETS) == {"modality", "context_bucket", "category", "language_type"}
+
+
+def test_split_by_groups_each_date_sorted_by_model_across_chunks():
+    import pyarrow as pa
+
+    from transforms.datasets.rankings_facets import split_by
+
+    def chunk(rows):
+        return pa.table({"date": pa.array([d for d, _ in rows], pa.date32()), "model_permaslug": [m for _, m in rows]})
+
+    rows = pa.concat_tables([chunk([(D(2026, 6, 2), "b/y"), (D(2026, 6, 1), "b/x")]),
+                             chunk([(D(2026, 6, 2), "a/z"), (D(2026, 6, 3), "c/w"), (D(2026, 6, 1), "a/x")])])
+    groups = split_by(rows, "date")
+    assert {day: group["model_permaslug"].to_pylist() for day, group in groups.items()} == {
+        D(2026, 6, 1): ["a/x", "b/x"], D(2026, 6, 2): ["a/z", "b/y"], D(2026, 6, 3): ["c/w"]}
+    assert list(groups) == [D(2026, 6, 1), D(2026, 6, 2), D(2026, 6, 3)]
+    assert split_by(rows.slice(0, 0), "date") == {}
