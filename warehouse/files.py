@@ -17,11 +17,19 @@ from typing import Iterable
 SYNC_THREADS = 16
 
 
-def _write_temp(path: Path, data: bytes, durable: bool = True) -> Path:
+def _write_temp(path: Path, data: bytes, durable: bool = True) -> str:
     """`data` in a new temp file beside `path` (mode 0644 whatever the umask: reports and archives are read by other
-    users); opened with O_EXCL on a random name, written with `os.write` (mkstemp and a file object cost 3x)."""
-    tmp = temp_path_beside(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    users); opened with O_EXCL on a random name, written with `os.write` (mkstemp and a file object cost 3x). Plain
+    strings, and the folder made only when it is missing: a lake write is thousands of these."""
+    target = os.fspath(path)
+    folder, name = os.path.split(target)
+    tmp = os.path.join(folder, f".{name}.{secrets.token_hex(8)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    try:
+        fd = os.open(tmp, flags, 0o644)
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(tmp, flags, 0o644)
     try:
         try:
             os.fchmod(fd, 0o644)
