@@ -43,7 +43,7 @@ def worlds(draw) -> tuple[Warehouse, dict[tuple[dt.date, str], int]]:
             ranked = sorted(day, key=lambda s: (-day[s], s))[:top_k]
             rest = [s for s in day if s not in ranked]
             wh.day(date, {s: day[s] for s in ranked}, other=sum(day[s] for s in rest) if rest else None)
-    wh.build()
+    wh.build("weekly_model_usage", "weekly_country_usage", "weekly_totals", "leadership_streaks", "growth_rates")
     return wh, truth
 
 
