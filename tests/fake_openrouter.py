@@ -180,11 +180,11 @@ def synthetic_facet_rows(first_day: dt.date, days: int, value: str, models_per_d
     """Deterministic daily rows of one filter value's traffic: `models_per_day` models (the synthetic_rows slugs,
     in a value-dependent order) plus `other`, tokens ~1e8..1e11."""
     rows = []
+    slugs = [f"lab{rank % 7}/model-{rank:02d}-2026010{rank % 9 + 1}" for rank in range(models_per_day)]
+    weights = [int(hashlib.sha256(f"{value}{slug}".encode()).hexdigest()[:4], 16) + 1 for slug in slugs]
     for offset in range(days):
         day = first_day + dt.timedelta(days=offset)
-        for rank in range(models_per_day):
-            slug = f"lab{rank % 7}/model-{rank:02d}-2026010{rank % 9 + 1}"
-            weight = int(hashlib.sha256(f"{value}{slug}".encode()).hexdigest()[:4], 16) + 1
+        for slug, weight in zip(slugs, weights):
             jitter = int(hashlib.sha256(f"{value}{day}{slug}".encode()).hexdigest()[:4], 16)
             rows.append({"date": day.isoformat(), "model_permaslug": slug, "total_tokens": str(weight * 1_000_000 + jitter)})
         rows.append({"date": day.isoformat(), "model_permaslug": "other", "total_tokens": "50000000"})
