@@ -29,22 +29,21 @@ CONTRACT_VERSION = "v1"
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TOKENS = re.compile(r"[0-9]+")
-
-
 _DIGITS_AS_NINES = bytes.maketrans(b"0123456789", b"9" * 10)
 
 
 def loads(body: bytes) -> Any:
-    """`json.loads(body.decode())`'s result, faster: by orjson, except where orjson differs. It turns an integer past 64 bits
-    into a float, so a body with 20 digits in a row goes to `json` (found by a translate and a find: a regex scan
-    costs more than the parse); what orjson refuses goes to `json` too, which reads some of it (NaN, Infinity) and
-    words the error for the rest."""
+    """`json.loads(body.decode())`'s result, faster: by orjson, except where orjson differs. orjson turns an
+    integer past 64 bits into a float, so a body with 20 digits in a row goes to `json` (found by a translate and a
+    find: a regex scan costs more than the parse); what orjson refuses goes to `json` too, which reads some of it
+    (NaN, Infinity) and words the error for the rest."""
     if body.translate(_DIGITS_AS_NINES).find(b"9" * 20) < 0:
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError:
             pass
     return json.loads(body.decode("utf-8"))  # not json.loads(body), which would skip a byte-order mark
+
 
 @functools.cache
 def rankings_schema() -> pa.Schema:

@@ -21,14 +21,12 @@ def _write_temp(path: Path, data: bytes, durable: bool = True) -> str:
     """`data` in a new temp file beside `path` (mode 0644 whatever the umask: reports and archives are read by other
     users); opened with O_EXCL on a random name, written with `os.write` (mkstemp and a file object cost 3x). Plain
     strings, and the folder made only when it is missing: a lake write is thousands of these."""
-    target = os.fspath(path)
-    folder, name = os.path.split(target)
-    tmp = os.path.join(folder, f".{name}.{secrets.token_hex(8)}.tmp")
+    tmp = _temp_name(os.fspath(path))
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     try:
         fd = os.open(tmp, flags, 0o644)
     except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
+        os.makedirs(os.path.dirname(tmp), exist_ok=True)
         fd = os.open(tmp, flags, 0o644)
     try:
         try:
@@ -87,7 +85,14 @@ def fsync_path(path: Path, *, missing_ok: bool = False) -> None:
 
 
 def temp_path_beside(path: Path) -> Path:
-    """A not-yet-existing temp path in `path`'s folder, for writers that need a file name (Parquet, DuckDB): 64
-    random bits name it, as `mkstemp` would without creating and deleting a file first."""
+    """A not-yet-existing temp path in `path`'s folder (made if missing), for writers that need a file name (Parquet,
+    DuckDB)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    return Path(_temp_name(os.fspath(path)))
+
+
+def _temp_name(target: str) -> str:
+    """A temp name beside `target`: hidden, 64 random bits, as `mkstemp` would give without creating and deleting a
+    file first."""
+    folder, name = os.path.split(target)
+    return os.path.join(folder, f".{name}.{secrets.token_hex(8)}.tmp")

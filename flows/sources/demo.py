@@ -9,6 +9,7 @@ archive -> contract -> lake path as live responses; `synthetic = True` marks eve
 from __future__ import annotations
 
 import datetime as dt
+
 import orjson
 
 from flows.sources.demo_apps import app_rankings_payload
