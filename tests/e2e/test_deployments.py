@@ -1,10 +1,10 @@
-"""End to end: a real Prefect server, the `tokenrank` process pool, `prefect deploy --all`, a process worker,
-the weekly-rankings and backfill deployments against the fake OpenRouter, then `tokenrank query`."""
+"""End to end: a real Prefect server, the `tokenrank` process pool, `prefect deploy` of both profiles (prefect.yaml
+and the multi-machine prefect-multi.yaml), a process worker, the weekly-rankings and backfill deployments against
+the fake OpenRouter, then `tokenrank query`."""
 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -42,6 +42,8 @@ def processes_with(marker: str) -> list[int]:
 
 
 def wait_for(flow_run_id, timeout: float = 180):
+    """The flow run once its state is final, looked up once a second: each look costs the server ~12 ms of CPU
+    and this process ~3 ms, and the end-to-end tests wait minutes."""
     from prefect import get_client
 
     with get_client(sync_client=True) as client:
@@ -51,53 +53,64 @@ def wait_for(flow_run_id, timeout: float = 180):
             if run.state and run.state.is_final():
                 return run
             assert time.monotonic() < deadline, f"flow run {flow_run_id} still {run.state.name} after {timeout} s"
-            time.sleep(0.25)
+            time.sleep(1)
 
 
 def test_deploy_run_weekly_then_backfill_then_query(prefect_server, fake_openrouter, tmp_path):
+    """Both deployment profiles on one pool, served by one worker in an empty folder (its machine): the weekly run
+    from prefect.yaml (runs the clone `prefect deploy` ran in), then the backfill from prefect-multi.yaml (runs the
+    git clone its `pull` section makes, not the folder it was deployed from), then `tokenrank query`."""
     from prefect import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
     from prefect.deployments import run_deployment
 
+    from tests.e2e.test_many_machines import start_worker, stop
+
     home = os.environ["TOKENRANK_HOME"]
+    origin = tmp_path / "tokenrank.git"  # the team's git server, holding this checkout as main
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(REPO), str(origin)], check=True)
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], check=True, capture_output=True, text=True)
+    subprocess.run(["git", "-C", str(origin), "update-ref", "refs/heads/main", head.stdout.strip()], check=True)
     env = {**prefect_server["env"], "TOKENRANK_HOME": home, "OPENROUTER_BASE_URL": fake_openrouter.url,
-           "OPENROUTER_API_KEY": fake_openrouter.key, "PWD": str(REPO),
+           "OPENROUTER_API_KEY": fake_openrouter.key, "PWD": str(REPO), "TOKENRANK_GIT_URL": f"file://{origin}",
            # this test's budget state and lifted per-minute limit
            "TOKENRANK_STATE_DIR": os.environ["TOKENRANK_STATE_DIR"],
-           "TOKENRANK_REQUESTS_PER_MINUTE": os.environ["TOKENRANK_REQUESTS_PER_MINUTE"]}
+           "TOKENRANK_REQUESTS_PER_MINUTE": os.environ["TOKENRANK_REQUESTS_PER_MINUTE"],
+           # the pull step's `pip install -r requirements.lock`: the lock pins every package, all installed here, so
+           # pip need not resolve their dependencies again (~10 s of CPU, ~4 s without)
+           "PIP_NO_DEPS": "1"}
     with get_client(sync_client=True) as client:
         client.create_work_pool(WorkPoolCreate(name="tokenrank", type="process"), overwrite=True)
+    anywhere = tmp_path / "prefect-anywhere.yaml"  # the multi-machine backfill under a name of its own
+    anywhere.write_text((REPO / "prefect-multi.yaml").read_text().replace("- name: backfill\n",
+                                                                        "- name: backfill-anywhere\n"))
 
-    log = open(tmp_path / "worker.log", "wb")
-    worker = subprocess.Popen(  # started before the deploy, which it does not need; polls every second, not 10 s
-        [str(BIN / "prefect"), "worker", "start", "--pool", "tokenrank"], cwd=REPO,
-        env={**env, "PREFECT_WORKER_QUERY_SECONDS": "1"}, stdout=log,
-        stderr=subprocess.STDOUT, start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # `&`-style starts ignore SIGINT otherwise
-    )
+    machine = tmp_path / "machine"
+    worker = start_worker("default", machine, env, query_seconds=1)  # starts while we deploy
     try:
         cli("prefect", "deploy", "--all", "--no-prompt", env=env)
+        cli("prefect", "deploy", "--name", "backfill-anywhere", "--no-prompt", "--prefect-file", str(anywhere), env=env)
         weekly = run_deployment("weekly-rankings/weekly-rankings", timeout=0,  # one dataset: the path is the test
                                 parameters={"end_date": "2026-06-21", "lookback_days": 7, "datasets": ["rankings-daily"]})
         weekly = wait_for(weekly.id)
-        assert weekly.state.is_completed(), (weekly.state, (tmp_path / "worker.log").read_text()[-3000:])
+        assert weekly.state.is_completed(), (weekly.state, (machine / "worker.log").read_text()[-3000:])
         assert {r.params["start_date"] for r in fake_openrouter.rankings_requests()} == {"2026-06-15"}
 
-        backfill = run_deployment("backfill/backfill", timeout=0, parameters={"start": "2026-06-08", "end": "2026-06-21"})
-        backfill = wait_for(backfill.id)
-        assert backfill.state.is_completed(), (backfill.state, (tmp_path / "worker.log").read_text()[-3000:])
+        backfill = run_deployment("backfill/backfill-anywhere", timeout=0,
+                                  parameters={"start": "2026-06-08", "end": "2026-06-21"})
+        backfill = wait_for(backfill.id, timeout=300)
+        assert backfill.state.is_completed(), (backfill.state, (machine / "worker.log").read_text()[-3000:])
         windows = [(r.params["start_date"], r.params["end_date"]) for r in fake_openrouter.rankings_requests()
                    if set(r.params) == {"start_date", "end_date"}]  # not the facet datasets' filtered requests
         assert windows == [("2026-06-15", "2026-06-21"), ("2026-06-08", "2026-06-14")]  # only what was missing
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
-        log.close()
+        stop(worker)
 
+    with get_client(sync_client=True) as client:
+        steps = client.read_deployment(backfill.deployment_id).pull_steps
+    assert [next(iter(step)) for step in steps] == ["prefect.deployments.steps.git_clone",
+                                                   "prefect.deployments.steps.pip_install_requirements"]
+    assert all(str(REPO) not in str(step) for step in steps)  # nothing points at the folder it was deployed from
     query = cli("tokenrank", "query", "SELECT count(DISTINCT date) AS days, count(*) AS rows FROM fact_model_daily",
                 "--format", "csv", env=env)
     assert query.stdout.splitlines() == ["days,rows", "14,714"]

@@ -34,13 +34,15 @@ lease, so both waits are one."""
 BUDGET = 40
 
 
-def start_worker(queue: str, folder: Path, env: dict, pool: str = "tokenrank") -> subprocess.Popen:
-    """A process worker of `pool` polling `queue`, in its own working folder (its machine)."""
+def start_worker(queue: str, folder: Path, env: dict, pool: str = "tokenrank",
+                 query_seconds: int = 2) -> subprocess.Popen:
+    """A process worker of `pool` polling `queue` every `query_seconds` (Prefect's default is 10), in its own working
+    folder (its machine)."""
     folder.mkdir(parents=True)
     return subprocess.Popen(
         [str(BIN / "prefect"), "worker", "start", "--pool", pool, "--work-queue", queue], cwd=folder,
-        env={**env, "TOKENRANK_CACHE": str(folder / "cache"), "PREFECT_WORKER_QUERY_SECONDS": "1"}, stdout=open(folder / "worker.log", "wb"),
-        stderr=subprocess.STDOUT, start_new_session=True,
+        env={**env, "TOKENRANK_CACHE": str(folder / "cache"), "PREFECT_WORKER_QUERY_SECONDS": str(query_seconds)},
+        stdout=open(folder / "worker.log", "wb"), stderr=subprocess.STDOUT, start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
