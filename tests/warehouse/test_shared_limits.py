@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from tests.conftest import REPO
 from warehouse.paths import Home
 from warehouse.request_budget import BudgetSpent, Usage, utc_day
-from warehouse.shared_limits import VARIABLE_CHARACTERS, admit, log_value, writer_limit_name
+from warehouse.shared_limits import (VARIABLE_CHARACTERS, LogTooLarge, LogTooSlow, SharedRequestBudget, admit, log_value,
+                                     writer_limit_name)
 from warehouse.writer_lock import WriterBusy, writer_lock
 
 NOON = dt.datetime(2026, 6, 22, 12, tzinfo=dt.timezone.utc).timestamp()
@@ -143,11 +144,6 @@ budget.give_back()
 print(json.dumps({"starts": budget.starts, "used": used, "spent": spent}))
 """
 
-COUNT = """
-import sys
-from warehouse.shared_limits import SharedRequestBudget
-print(SharedRequestBudget(account=sys.argv[1], per_day=10, per_minute=3).used_today())
-"""
 
 
 def test_starts_admitted_in_batches_keep_both_limits_and_unused_ones_are_given_back(prefect_server):
@@ -157,27 +153,21 @@ def test_starts_admitted_in_batches_keep_both_limits_and_unused_ones_are_given_b
     Separate interpreters, not forked copies: copies started in lockstep under load once used 9 of the 10. A batch
     recorded too late is given back and admitted afresh, and a copy that asked meanwhile found the day's 10
     taken and stopped (`BudgetSpent` counts the starts others hold, never more than the budget)."""
-    account, env, results = contend(prefect_server, BATCHER, 3, forked=False)
+    account, _, results = contend(prefect_server, BATCHER, 3, forked=False)
     used = sorted(t for r in results for t in r["used"])
     assert all(len(r["starts"]) == len(r["used"]) for r in results)  # every start kept was used
     assert len(used) == 10 and sum(r["spent"] for r in results) == 2  # 12 attempts, a daily budget of 10
     assert most_in_any_window(used, 1.5) <= 3
-    count = subprocess.run([sys.executable, "-c", COUNT, account], env=env, capture_output=True, text=True, check=True)
-    assert int(count.stdout) == 10
+    assert SharedRequestBudget(account=account, per_day=10, per_minute=3).used_today() == 10
 
 
-LATE = """
-import json, sys
-from warehouse.shared_limits import LogTooSlow, SharedRequestBudget
-now = [1000.0]
-
-
-def budget(account, slow):
+def late_budget(account: str, now: list[float], slow: list[bool]) -> SharedRequestBudget:
+    """A budget on a fake clock whose server answers a second late (more than the lag) the next `len(slow)` times."""
     kept = SharedRequestBudget(account=account, per_day=10, per_minute=3, lag=0.5, window=2.0, clock=lambda: now[0],
                                sleep=lambda seconds: now.__setitem__(0, now[0] + seconds))
     write = kept._write
 
-    def slow_write(client, usage):  # the server answers a second late (more than the lag): `slow` times
+    def slow_write(client, usage):
         write(client, usage)
         if slow:
             slow.pop()
@@ -186,27 +176,18 @@ def budget(account, slow):
     return kept
 
 
-once = budget(sys.argv[1], [True])
-once.expect(2)
-once.acquire()
-always = budget(sys.argv[1] + "-always", [True] * 10)
-try:
-    always.acquire()
-    error = None
-except LogTooSlow as exc:
-    error = str(exc)
-print(json.dumps({"starts": once.starts, "now": now[0], "used": once.used_today(), "error": error,
-                  "left": always.used_today()}))
-"""
-
-
 def test_a_start_recorded_longer_ago_than_the_lag_is_given_back_and_admitted_afresh(prefect_server):
-    _, _, [result] = contend(prefect_server, LATE, 1)
+    account, now = uuid.uuid4().hex[:16], [1000.0]
+    once = late_budget(account, now, [True])
+    once.expect(2)
+    once.acquire()
     # the first batch (two starts at 1000.0) was written a second before it could be used: given back; the batch
     # admitted at 1001.0 is used at once, and it is all the log holds
-    assert result["starts"] == [1001.0, 1001.0] and result["used"] == 2
-    assert result["error"].startswith("the Prefect server took more than 0.5 s to record 4 batches")
-    assert result["left"] == 0  # a budget that never got a start in time leaves nothing in the log
+    assert once.starts == [1001.0, 1001.0] and once.used_today() == 2
+    always = late_budget(account + "-always", now, [True] * 10)
+    with pytest.raises(LogTooSlow, match=r"^the Prefect server took more than 0\.5 s to record 4 batches"):
+        always.acquire()
+    assert always.used_today() == 0  # a budget that never got a start in time leaves nothing in the log
 
 
 def test_a_busy_server_is_asked_again_after_50_ms_not_after_prefects_2_s_back_off(monkeypatch):
@@ -305,27 +286,15 @@ def test_one_writer_across_working_folders_and_a_killed_one_frees_the_slot(prefe
     assert writer_limit_name(url) != writer_limit_name(url + "2")
 
 
-CROWDED = """
-import sys
-from warehouse.shared_limits import LogTooLarge, SharedRequestBudget
-budget = SharedRequestBudget(account=sys.argv[1], per_day=10**6, per_minute=10**6)
-budget.expect(400)
-try:
-    budget.acquire()
-except LogTooLarge as exc:
-    print(exc)
-"""
-
-
 def test_a_minute_of_starts_too_long_for_a_prefect_variable_is_a_clear_error_not_a_bare_422(prefect_server):
     """400 starts admitted at once (a per-minute limit lifted far above the API's 30) are ~7,600 characters of
     JSON; a Prefect Variable holds 5,000."""
-    out = subprocess.run([sys.executable, "-c", CROWDED, uuid.uuid4().hex[:16]],
-                         env={**prefect_server["env"], "PYTHONPATH": str(REPO)}, capture_output=True, text=True,
-                         timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.startswith("the shared request log's 400 request starts of the last minute need ")
-    assert "set TOKENRANK_REQUESTS_PER_MINUTE (1000000) at most to the API's limit" in out.stdout
+    budget = SharedRequestBudget(account=uuid.uuid4().hex[:16], per_day=10**6, per_minute=10**6)
+    budget.expect(400)
+    with pytest.raises(LogTooLarge) as error:
+        budget.acquire()
+    assert str(error.value).startswith("the shared request log's 400 request starts of the last minute need ")
+    assert "set TOKENRANK_REQUESTS_PER_MINUTE (1000000) at most to the API's limit" in str(error.value)
 
 
 def test_a_minute_of_starts_at_the_apis_limit_fits_in_a_prefect_variable():
