@@ -17,6 +17,9 @@ from flows.sources.demo_dataset import DEMO_FIRST_DAY, DEMO_LAST_DAY
 from warehouse.paths import Home
 
 _built: Path | None = None
+GROUP = "demo-home"
+"""The xdist group of the modules that load it: one worker runs them, so the demo is loaded (and the site built from
+it) once, not once per worker."""
 
 
 def load_demo(root: Path) -> Home:

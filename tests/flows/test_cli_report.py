@@ -7,11 +7,12 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from tests.demo_home import load_demo
+from tests.demo_home import GROUP, load_demo
 from tests.warehouse.ops_helpers import DAYS, load_days
 from warehouse import published
 from warehouse.paths import Home
 
+pytestmark = pytest.mark.xdist_group(GROUP)
 runner = CliRunner()
 
 

@@ -17,12 +17,13 @@ import duckdb
 import pytest
 
 from tests.chromium import CHROMIUM, Chromium
-from tests.demo_home import load_demo
+from tests.demo_home import GROUP, load_demo
 from tests.transforms.conftest import Warehouse, week
 from transforms.site.links import folder_names
 from warehouse.materialize import materialize
 from warehouse.site_store import MANIFEST, build_site
 
+pytestmark = pytest.mark.xdist_group(GROUP)
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("TOKENRANK_ARTIFACTS", REPO / ".artifacts")) / "site"
 WEEK = dt.date(2026, 3, 30)

@@ -19,6 +19,10 @@ from warehouse.session import Writing, rebuild_home, writing
 from warehouse.store import StaleWarehouse, Store
 
 
+pytestmark = pytest.mark.xdist_group("s3-store")
+"""One xdist worker runs the module, so it starts one S3 endpoint (moto: ~2.5 s of CPU), not one per worker."""
+
+
 @pytest.fixture(scope="module")
 def s3():
     with s3_server() as env:
