@@ -77,8 +77,9 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """The tests marked `waits` first: xdist hands out work in collection order (after its groups), and a test that
-    waits a minute or two must not be the last one running while the other workers are idle."""
+    """The tests marked `waits` first: xdist hands out work in collection order (`make test` turns off its default
+    of handing out the largest xdist groups first), and a test that waits a minute or two must not start late and be
+    the last one running while the other workers are idle."""
     items.sort(key=lambda item: item.get_closest_marker("waits") is None)
 
 
