@@ -4,11 +4,14 @@ then a reader in a third folder queries the published copy."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import os
 import shutil
 import signal
 import subprocess
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -91,6 +94,7 @@ def test_two_workers_one_store_one_writer_one_request_budget(tmp_path, monkeypat
                 first = backfill("2026-06-08", "2026-06-11", "a", 2)  # 2 requests
                 assert not wait_for(first.id, timeout=600).state.is_completed()  # killed holding the writer slot
                 stop(a, signal.SIGKILL)  # ... and its machine is gone
+                remove_workspace(first.id)
                 # the other worker redoes the killed run's days and more (2 requests) and runs the week (1): within
                 # the minute of the killed run's 2, so 2 of these 3 wait for the shared window, and both wait for
                 # the dead writer's lease to run out before they write
@@ -137,6 +141,18 @@ def test_two_workers_one_store_one_writer_one_request_budget(tmp_path, monkeypat
         assert query.returncode == 0, query.stderr
         assert query.stdout.splitlines() == ["days,rows", "14,714"]
         shutil.rmtree(tmp_path / "check", ignore_errors=True)
+
+
+def remove_workspace(flow_run_id) -> None:
+    """The temp folders the killed worker made for a flow run (its working folder and the workspace supervisor's):
+    nothing is left to remove them, and each run of the suite would leave both in the temp folder."""
+    for record in Path(tempfile.gettempdir()).glob("prefect-workspace-attempt-*/supervisor.json"):
+        with contextlib.suppress(OSError, ValueError):
+            supervisor = json.loads(record.read_text())
+            if supervisor.get("flow_run_id") == str(flow_run_id):
+                if Path(supervisor.get("workspace_root", "")).name.endswith("prefect"):
+                    shutil.rmtree(supervisor["workspace_root"], ignore_errors=True)
+                shutil.rmtree(record.parent, ignore_errors=True)
 
 
 def tables(path: Path) -> dict[str, list[tuple]]:
