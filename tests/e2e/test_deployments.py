@@ -6,26 +6,17 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import DEPLOYMENTS_GROUP
+from tests.e2e.workers import REPO, cli, start_worker, stop, wait_for
 from warehouse.shared_limits import LOG_PREFIX, account_id
 
-REPO = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(DEPLOYMENTS_GROUP)]
-
-
-def cli(*args: str, env: dict, timeout: float = 120) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(BIN / args[0]), *args[1:]], cwd=REPO, env=env, capture_output=True, text=True,
-                            timeout=timeout)
-    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    return result
 
 
 def processes_with(marker: str) -> list[int]:
@@ -41,21 +32,6 @@ def processes_with(marker: str) -> list[int]:
     return found
 
 
-def wait_for(flow_run_id, timeout: float = 180):
-    """The flow run once its state is final, looked up once a second: each look costs the server ~12 ms of CPU
-    and this process ~3 ms, and the end-to-end tests wait minutes."""
-    from prefect import get_client
-
-    with get_client(sync_client=True) as client:
-        deadline = time.monotonic() + timeout
-        while True:
-            run = client.read_flow_run(flow_run_id)
-            if run.state and run.state.is_final():
-                return run
-            assert time.monotonic() < deadline, f"flow run {flow_run_id} still {run.state.name} after {timeout} s"
-            time.sleep(1)
-
-
 def test_deploy_run_weekly_then_backfill_then_query(prefect_server, fake_openrouter, tmp_path):
     """Both deployment profiles on one pool, served by one worker in an empty folder (its machine): the weekly run
     from prefect.yaml (runs the clone `prefect deploy` ran in), then the backfill from prefect-multi.yaml (runs the
@@ -63,8 +39,6 @@ def test_deploy_run_weekly_then_backfill_then_query(prefect_server, fake_openrou
     from prefect import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
     from prefect.deployments import run_deployment
-
-    from tests.e2e.test_many_machines import start_worker, stop
 
     home = os.environ["TOKENRANK_HOME"]
     origin = tmp_path / "tokenrank.git"  # the team's git server, holding this checkout as main

@@ -4,21 +4,18 @@ then a reader in a third folder queries the published copy."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
 import os
 import shutil
 import signal
 import subprocess
-import tempfile
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from tests.conftest import FAKE_TODAY
-from tests.e2e.test_deployments import BIN, REPO, cli, wait_for
+from tests.e2e.workers import BIN, REPO, cli, remove_workspace, start_worker, stop, wait_for
 from tests.fake_openrouter import APPS_PATH, RANKINGS_PATH, FakeOpenRouter, synthetic_rows
 from tests.helpers import snapshot
 from tests.s3_server import new_bucket, s3_server
@@ -35,30 +32,6 @@ PER_MINUTE = 3
 allows its real 30). Its 71 s window (a minute, `SAFETY_SECONDS`, `LAG_SECONDS`) outlasts the killed writer's 60 s
 lease, so both waits are one."""
 BUDGET = 40
-
-
-def start_worker(queue: str, folder: Path, env: dict, pool: str = "tokenrank",
-                 query_seconds: int = 2) -> subprocess.Popen:
-    """A process worker of `pool` polling `queue` every `query_seconds` (Prefect's default is 10), in its own working
-    folder (its machine)."""
-    folder.mkdir(parents=True)
-    return subprocess.Popen(
-        [str(BIN / "prefect"), "worker", "start", "--pool", pool, "--work-queue", queue], cwd=folder,
-        env={**env, "TOKENRANK_CACHE": str(folder / "cache"), "PREFECT_WORKER_QUERY_SECONDS": str(query_seconds)},
-        stdout=open(folder / "worker.log", "wb"), stderr=subprocess.STDOUT, start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-
-
-def stop(worker: subprocess.Popen, sig=signal.SIGTERM) -> None:
-    try:
-        os.killpg(worker.pid, sig)
-    except ProcessLookupError:
-        return
-    try:
-        worker.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait()
 
 
 def test_two_workers_one_store_one_writer_one_request_budget(tmp_path, monkeypatch):
@@ -141,18 +114,6 @@ def test_two_workers_one_store_one_writer_one_request_budget(tmp_path, monkeypat
         assert query.returncode == 0, query.stderr
         assert query.stdout.splitlines() == ["days,rows", "14,714"]
         shutil.rmtree(tmp_path / "check", ignore_errors=True)
-
-
-def remove_workspace(flow_run_id) -> None:
-    """The temp folders the killed worker made for a flow run (its working folder and the workspace supervisor's):
-    nothing is left to remove them, and each run of the suite would leave both in the temp folder."""
-    for record in Path(tempfile.gettempdir()).glob("prefect-workspace-attempt-*/supervisor.json"):
-        with contextlib.suppress(OSError, ValueError):
-            supervisor = json.loads(record.read_text())
-            if supervisor.get("flow_run_id") == str(flow_run_id):
-                if Path(supervisor.get("workspace_root", "")).name.endswith("prefect"):
-                    shutil.rmtree(supervisor["workspace_root"], ignore_errors=True)
-                shutil.rmtree(record.parent, ignore_errors=True)
 
 
 def tables(path: Path) -> dict[str, list[tuple]]:

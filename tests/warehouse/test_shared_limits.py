@@ -145,7 +145,6 @@ print(json.dumps({"starts": budget.starts, "used": used, "spent": spent}))
 """
 
 
-
 def test_starts_admitted_in_batches_keep_both_limits_and_unused_ones_are_given_back(prefect_server):
     """Each process expects 5 requests and makes 4: batches of up to 3 starts, used within `lag` of their
     recorded time, so the actual starts keep the limit over window - lag; the unused start is given back.
