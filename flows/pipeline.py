@@ -12,6 +12,7 @@ below (transforms/, warehouse/): this module only sequences them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
@@ -22,7 +23,7 @@ from typing import Callable
 
 from flows.progress import report as report_progress
 from flows.sources.base import RankingsSource, SourceError
-from flows.sources.registry import make_source
+from flows.sources.registry import make_limiter, make_source
 from transforms.contract import ContractError
 from transforms import request_plan
 from transforms.datasets import DATASETS, Dataset
@@ -103,29 +104,61 @@ def weekly_all(
         raise ValueError("lookback_days must be at least 1")
     home = home or Home.from_env()
 
-    def fetch(name: str) -> Fetched:
-        ds, src = DATASETS[name], make_source(source)
+    def make_plan(name: str, src: RankingsSource) -> Planned:
         last = src.last_complete_day()
-        plan = ds.plan_weekly(end_date or last, last_complete_day=last, lookback_days=lookback_days,
-                              window_days=window_days)
-        return fetch_run(home, src, ds, plan, "weekly", progress=progress, with_catalogue=ds.uses_catalogue)
+        return src, DATASETS[name].plan_weekly(end_date or last, last_complete_day=last, lookback_days=lookback_days,
+                                               window_days=window_days)
+
+    def fetch(name: str) -> Fetched:
+        src, plan = _planned(plans[name])
+        return fetch_run(home, src, DATASETS[name], plan, "weekly", progress=progress,
+                         with_catalogue=DATASETS[name].uses_catalogue)
 
     names = [_one(name) for name in datasets or dataset_names(ALL)]
-    return fetch_and_commit(home, [functools.partial(fetch, name) for name in names], progress=progress)
+    plans, fetching = _plan_each(source, names, make_plan)
+    return fetch_and_commit(home, [functools.partial(fetch, name) for name in names], progress=progress,
+                            fetching=fetching)
 
 
-def fetch_and_commit(home: Home, fetches: list[Callable[[], Fetched]], *,
-                     progress: Progress | None = None) -> list[RunStats]:
-    """Run each fetch in turn, then load them all in one write session (`commit`); when one fails, what was
-    fetched before it is loaded all the same, and the failure re-raised."""
-    fetched: list[Fetched] = []
-    for fetch in fetches:
+Planned = tuple[RankingsSource, FetchPlan]
+
+
+def _plan_each(source: str, names: list[str], make_plan: Callable[[str, RankingsSource], Planned]):
+    """Each dataset's source and plan (`make_plan(name, source)`), made before any dataset is fetched, and the block to
+    fetch them in. The sources share the account's limiter, and the block announces every plan's requests to it at
+    once (`RequestBudget.planned`): a limiter kept on a Prefect server admits them in one batch, not one per dataset.
+    A plan that cannot be made is kept in its place, to be raised at its dataset's turn (`_planned`), so the datasets
+    before it are fetched and loaded as before."""
+    limiter = make_limiter(source)
+    plans: dict[str, Planned | ValueError] = {}
+    for name in names:
         try:
-            fetched.append(fetch())
-        except Exception:
-            if fetched:
-                commit(home, fetched, progress=progress)
-            raise
+            plans[name] = make_plan(name, make_source(source, limiter=limiter))
+        except ValueError as exc:
+            plans[name] = exc
+    requests = sum(len(planned[1].requests) for planned in plans.values() if not isinstance(planned, ValueError))
+    return plans, limiter.planned(requests) if limiter is not None else contextlib.nullcontext()
+
+
+def _planned(planned: Planned | ValueError) -> Planned:
+    if isinstance(planned, ValueError):
+        raise planned
+    return planned
+
+
+def fetch_and_commit(home: Home, fetches: list[Callable[[], Fetched]], *, progress: Progress | None = None,
+                     fetching: contextlib.AbstractContextManager = contextlib.nullcontext()) -> list[RunStats]:
+    """Run each fetch in turn (all within `fetching`), then load them all in one write session (`commit`); when one
+    fails, what was fetched before it is loaded all the same, and the failure re-raised."""
+    fetched: list[Fetched] = []
+    try:
+        with fetching:
+            for fetch in fetches:
+                fetched.append(fetch())
+    except Exception:
+        if fetched:
+            commit(home, fetched, progress=progress)
+        raise
     return commit(home, fetched, progress=progress) if fetched else []
 
 
@@ -185,15 +218,19 @@ def capture(
     home = home or Home.from_env()
     day = today or make_source(source).last_complete_day() + dt.timedelta(days=1)
 
-    def fetch(name: str) -> Fetched:
-        src = make_source(source)
+    def make_plan(name: str, src: RankingsSource) -> Planned:
         if today is not None and hasattr(src, "on"):  # a synthetic source replays any day; the live API only now
             src = src.on(today)
-        return fetch_run(home, src, DATASETS[name], DATASETS[name].plan_snapshot(day), "capture", progress=progress,
-                         with_catalogue=False)
+        return src, DATASETS[name].plan_snapshot(day)
+
+    def fetch(name: str) -> Fetched:
+        src, plan = _planned(plans[name])
+        return fetch_run(home, src, DATASETS[name], plan, "capture", progress=progress, with_catalogue=False)
 
     names = [_one(name) for name in datasets or snapshot_names()]
-    runs = fetch_and_commit(home, [functools.partial(fetch, name) for name in names], progress=progress)
+    plans, fetching = _plan_each(source, names, make_plan)
+    runs = fetch_and_commit(home, [functools.partial(fetch, name) for name in names], progress=progress,
+                            fetching=fetching)
     missing = []
     for run in runs:
         ds = DATASETS[run.dataset]
@@ -424,13 +461,11 @@ def _fetch_plan(home: Home, src: RankingsSource, dataset: Dataset, plan: FetchPl
     A spent budget fails a `strict` run, else ends the fetching with `run.stopped_by_budget` set."""
     logger = log()
     limiter = getattr(src, "limiter", None)
-    if limiter is not None:
-        limiter.expect(len(queue))
     raws: list[RawFile] = []
     done: list[Request] = []
     paged: list[tuple[Request, str | None]] = []  # the paged fetch in progress: its first request, its mark
     planned = set(plan.requests)
-    try:
+    with limiter.planned(len(queue)) if limiter is not None else contextlib.nullcontext():
         while len(done) < len(queue):
             request = queue[len(done)]
             try:
@@ -457,9 +492,6 @@ def _fetch_plan(home: Home, src: RankingsSource, dataset: Dataset, plan: FetchPl
                 run.windows.insert(len(done), follow_up.label)
                 run.requests_planned += 1
             progress(len(done), len(queue) + 1, f"fetched {request.label}")
-    finally:
-        if limiter is not None:
-            limiter.give_back()
     return raws, done
 
 

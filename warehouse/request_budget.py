@@ -15,13 +15,14 @@ budget inside every request attempt, so retries count.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from filelock import FileLock
 
@@ -118,6 +119,7 @@ class RequestBudget:
         """Requests of the day this limiter may not use: 0, or `headroom` once `keep_headroom()` was called."""
         self._clock = clock
         self._sleep = sleep
+        self._planning = False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(str(self.path.with_name("requests.lock")))
 
@@ -142,6 +144,24 @@ class RequestBudget:
 
     def give_back(self) -> None:
         """Return admitted starts the caller will not use (nothing here: every admission is used at once)."""
+
+    @contextlib.contextmanager
+    def planned(self, requests: int) -> Iterator[None]:
+        """The caller makes about `requests` requests within the block (`expect`); at its end the starts admitted
+        for them and not used are given back (`give_back`). Blocks nest: an inner block's requests are counted in
+        the outer one's (a run that plans every dataset before fetching any announces them all at once, so a
+        limiter kept on a server admits them in one batch), so it announces and gives back nothing."""
+        if self._planning:
+            yield
+            return
+        self._planning = True
+        self.expect(requests)
+        try:
+            yield
+        finally:
+            self._planning = False
+            self.expect(0)
+            self.give_back()
 
     def acquire(self) -> float:
         """Wait until one request may start within the per-minute limit and count it; returns seconds waited.

@@ -166,6 +166,37 @@ def test_a_run_of_every_dataset_is_one_write_session_that_publishes_once(home, f
     assert logged == sorted((run.dataset, "success") for run in runs)  # one run, one row each
 
 
+def test_a_run_announces_every_datasets_requests_to_the_account_limiter_at_once(home, fake_openrouter, monkeypatch):
+    """The datasets of a weekly run share the account's limiter and announce all their planned requests before the
+    first is made (`RequestBudget.planned`): a limiter kept on a Prefect server admits them in one batch. What is
+    not used is given back once, after the last dataset's fetch."""
+    from flows.sources.registry import make_source
+    from transforms.datasets import DATASETS
+    from warehouse import request_budget
+
+    calls = []
+
+    class Recording(request_budget.RequestBudget):
+        def expect(self, requests):
+            calls.append(f"expect {requests}")
+
+        def give_back(self):
+            calls.append("give back")
+
+        def acquire(self):
+            calls.append("acquire")
+            return super().acquire()
+
+    monkeypatch.setattr(request_budget, "request_limiter", Recording)
+    runs = pipeline.weekly_all(end_date=LAST, lookback_days=7)
+    last = make_source("openrouter").last_complete_day()
+    planned = sum(len(DATASETS[name].plan_weekly(LAST, last_complete_day=last, lookback_days=7).requests)
+                  for name in pipeline.dataset_names("all"))
+    made = sum(run.requests for run in runs)
+    assert len(runs) > 1 and made >= planned > len(runs)
+    assert calls == [f"expect {planned}"] + ["acquire"] * made + ["expect 0", "give back"]
+
+
 def test_a_failed_dataset_ends_the_run_and_what_ran_before_it_is_published(home, fake_openrouter):
     fake_openrouter.inject("status", code=400, endpoint="app-rankings")  # not retried: the weekly run fails
     with pytest.raises(Exception, match="400"):

@@ -175,6 +175,29 @@ def late_budget(account: str, now: list[float], slow: list[bool]) -> SharedReque
     return kept
 
 
+def test_nested_plans_are_admitted_in_one_batch_and_given_back_once(prefect_server):
+    """A run announces every dataset's requests (`planned(4)`), then each dataset announces its own inside: the
+    inner blocks neither shrink the batch nor give anything back, so one read-write of the log admits all four
+    starts, and the one not used goes back when the run's block ends (a second read-write)."""
+    now = [1000.0]
+    budget = SharedRequestBudget(account=uuid.uuid4().hex[:16], per_day=10, per_minute=5, lag=0.5, window=2.0,
+                                 clock=lambda: now[0], sleep=lambda seconds: now.__setitem__(0, now[0] + seconds))
+    writes = []
+    write = budget._write
+    budget._write = lambda client, usage: writes.append(len(usage.recent)) or write(client, usage)
+    with budget.planned(4):
+        with budget.planned(1):
+            budget.acquire()
+        with budget.planned(2):
+            budget.acquire()
+            budget.acquire()
+        assert writes == [4] and budget.used_today() == 4
+    assert writes == [4, 3] and budget.used_today() == 3 and budget.starts == [1000.0] * 3
+    with budget.planned(2):  # on its own, a block is a run's: it announces and gives back
+        budget.acquire()
+    assert writes == [4, 3, 5, 4] and budget.used_today() == 4
+
+
 def test_a_start_recorded_longer_ago_than_the_lag_is_given_back_and_admitted_afresh(prefect_server):
     account, now = uuid.uuid4().hex[:16], [1000.0]
     once = late_budget(account, now, [True])
