@@ -111,7 +111,8 @@ def test_with_a_server_the_command_runs_the_prefect_flow_and_the_key_is_never_wr
 ):
     """`tokenrank run` with PREFECT_API_URL runs the weekly-rankings flow on the server. The command ends its
     process without the interpreter's teardown (`flows.cli.entry`): what Prefect still queues when the flow returns
-    (its last log line, "Finished in state Completed()", and its task runs' last events) reaches the server first."""
+    (its last log line, "Finished in state Completed()", and its task runs' last events) reaches the server first.
+    A run the command starts sends no heartbeats (`flows.cli._without_heartbeats`)."""
     import os
     import subprocess
     import sys
@@ -150,7 +151,28 @@ def test_with_a_server_the_command_runs_the_prefect_flow_and_the_key_is_never_wr
             break
         time.sleep(0.5)
     assert states and set(states) == {"Completed"}, states
+    assert flow_run_events(flow_run_id, until="prefect.flow-run.Completed") == [], "heartbeats were sent"
     key = fake_openrouter.key.encode()
     files = [p for p in Home(home).root.rglob("*") if p.is_file()]
     assert files and not [p for p in files if key in p.read_bytes()]
     assert not [p for p in prefect_server["home"].rglob("*") if p.is_file() and key in p.read_bytes()]
+
+
+def flow_run_events(flow_run_id, *, until: str, prefix: str = "prefect.flow-run.heartbeat") -> list[str]:
+    """The names of the flow run's events that start with `prefix`, read once the server has stored its event
+    `until` (the server stores events a moment after they arrive, in the order they were sent)."""
+    import time
+
+    from prefect import get_client
+    from prefect.events.filters import EventFilter, EventNameFilter, EventResourceFilter
+
+    def named(name: str) -> EventFilter:
+        return EventFilter(resource=EventResourceFilter(id=[f"prefect.flow-run.{flow_run_id}"]),
+                           event=EventNameFilter(prefix=[name]))
+
+    deadline = time.monotonic() + 60
+    with get_client(sync_client=True) as client:
+        while not client.read_events(named(until), limit=1).events:
+            assert time.monotonic() < deadline, f"no {until} event in 60 s"
+            time.sleep(0.5)
+        return [event.event for event in client.read_events(named(prefix), limit=50).events]
