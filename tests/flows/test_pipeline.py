@@ -195,6 +195,12 @@ def test_a_run_announces_every_datasets_requests_to_the_account_limiter_at_once(
     made = sum(run.requests for run in runs)
     assert len(runs) > 1 and made >= planned > len(runs)
     assert calls == [f"expect {planned}"] + ["acquire"] * made + ["expect 0", "give back"]
+    calls.clear()
+    fake_openrouter.inject("status", code=400, endpoint="app-rankings")  # not retried: the run fails mid-way
+    with pytest.raises(Exception, match="400"):
+        pipeline.weekly_all(end_date=LAST, lookback_days=7)
+    assert calls[0] == f"expect {planned}" and calls[-2:] == ["expect 0", "give back"]  # given back all the same
+    assert calls.count("give back") == 1
 
 
 def test_a_failed_dataset_ends_the_run_and_what_ran_before_it_is_published(home, fake_openrouter):
