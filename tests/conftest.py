@@ -77,10 +77,12 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """The tests marked `waits` first: xdist hands out work in collection order (`make test` turns off its default
-    of handing out the largest xdist groups first), and a test that waits a minute or two must not start late and be
-    the last one running while the other workers are idle."""
-    items.sort(key=lambda item: item.get_closest_marker("waits") is None)
+    """The tests marked `waits` first, then the tests of xdist groups, then the rest, each in collection order: xdist
+    hands out work in that order (`make test` turns off its default of handing out the largest xdist groups first),
+    and neither a test that waits a minute or two nor a group (one worker runs its tests one after another: the
+    s3-store group takes ~17 s) must start late and be the last one running while the other workers are idle."""
+    items.sort(key=lambda item: (item.get_closest_marker("waits") is None,
+                                 item.get_closest_marker("xdist_group") is None))
 
 
 def _one_ca_bundle(folder: Path) -> str:

@@ -120,6 +120,7 @@ def contend(prefect_server, script: str, processes: int, *, forked: bool = True)
     return account, env, [json.loads(text) for text in copies["outs"]]
 
 
+@pytest.mark.waits  # for its four processes contending for the log
 def test_processes_sharing_the_log_on_a_prefect_server_keep_both_limits(prefect_server):
     _, _, results = contend(prefect_server, CONTENDER, 4)
     starts = sorted(t for r in results for t in r["starts"])
@@ -145,6 +146,7 @@ print(json.dumps({"starts": budget.starts, "used": used, "spent": spent}))
 """
 
 
+@pytest.mark.waits  # for its three interpreters contending for the log
 def test_starts_admitted_in_batches_keep_both_limits_and_unused_ones_are_given_back(prefect_server):
     """Each process expects 5 requests and makes 4: batches of up to 3 starts, used within `lag` of their
     recorded time, so the actual starts keep the limit over window - lag; the unused start is given back.
