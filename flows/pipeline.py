@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import logging
 import sys
 import uuid
@@ -112,26 +111,22 @@ def weekly_all(
         return src, DATASETS[name].plan_weekly(end_date or last, last_complete_day=last, lookback_days=lookback_days,
                                                window_days=window_days)
 
-    def fetch(name: str) -> Fetched:
-        src, plan = _planned(plans[name])
-        return fetch_run(home, src, DATASETS[name], plan, "weekly", progress=progress,
-                         with_catalogue=DATASETS[name].uses_catalogue)
-
     names = [_one(name) for name in datasets or dataset_names(ALL)]
-    plans, fetching = _plan_each(source, names, make_plan)
-    return fetch_and_commit(home, [functools.partial(fetch, name) for name in names], progress=progress,
-                            fetching=fetching)
+    return fetch_each(home, source, names, make_plan, "weekly", progress=progress)
 
 
 Planned = tuple[RankingsSource, FetchPlan]
 
 
-def _plan_each(source: str, names: list[str], make_plan: Callable[[str, RankingsSource], Planned]):
-    """Each dataset's source and plan (`make_plan(name, source)`), made before any dataset is fetched, and the block to
-    fetch them in. The sources share the account's limiter, and the block announces every plan's requests to it at
-    once (`RequestBudget.planned`): a limiter kept on a Prefect server admits them in one batch, not one per dataset.
-    A plan that cannot be made is kept in its place, to be raised at its dataset's turn (`_planned`), so the datasets
-    before it are fetched and loaded as before."""
+def fetch_each(home: Home, source: str, names: list[str], make_plan: Callable[[str, RankingsSource], Planned],
+               flow: str, *, progress: Progress | None = None) -> list[RunStats]:
+    """One `flow` run per dataset of `names`, fetched in turn, then all loaded in one write session (`commit`); when
+    one fails, what was fetched before it is loaded all the same, and the failure re-raised.
+
+    Every dataset's source and plan (`make_plan(name, source)`) are made before any is fetched: the sources share
+    the account's limiter, and all the plans' requests are announced to it at once (`RequestBudget.planned`), so a
+    limiter kept on a Prefect server admits them in one batch, not one per dataset. A plan that cannot be made is
+    raised at its dataset's turn, so the datasets before it are fetched and loaded as before."""
     limiter = make_limiter(source)
     plans: dict[str, Planned | ValueError] = {}
     for name in names:
@@ -140,24 +135,15 @@ def _plan_each(source: str, names: list[str], make_plan: Callable[[str, Rankings
         except ValueError as exc:
             plans[name] = exc
     requests = sum(len(planned[1].requests) for planned in plans.values() if not isinstance(planned, ValueError))
-    return plans, limiter.planned(requests) if limiter is not None else contextlib.nullcontext()
-
-
-def _planned(planned: Planned | ValueError) -> Planned:
-    if isinstance(planned, ValueError):
-        raise planned
-    return planned
-
-
-def fetch_and_commit(home: Home, fetches: list[Callable[[], Fetched]], *, progress: Progress | None = None,
-                     fetching: contextlib.AbstractContextManager = contextlib.nullcontext()) -> list[RunStats]:
-    """Run each fetch in turn (all within `fetching`), then load them all in one write session (`commit`); when one
-    fails, what was fetched before it is loaded all the same, and the failure re-raised."""
     fetched: list[Fetched] = []
     try:
-        with fetching:
-            for fetch in fetches:
-                fetched.append(fetch())
+        with limiter.planned(requests) if limiter is not None else contextlib.nullcontext():
+            for name in names:
+                if isinstance(plans[name], ValueError):
+                    raise plans[name]
+                src, plan = plans[name]
+                fetched.append(fetch_run(home, src, DATASETS[name], plan, flow, progress=progress,
+                                         with_catalogue=DATASETS[name].uses_catalogue))
     except Exception:
         if fetched:
             commit(home, fetched, progress=progress)
@@ -226,14 +212,8 @@ def capture(
             src = src.on(today)
         return src, DATASETS[name].plan_snapshot(day)
 
-    def fetch(name: str) -> Fetched:
-        src, plan = _planned(plans[name])
-        return fetch_run(home, src, DATASETS[name], plan, "capture", progress=progress, with_catalogue=False)
-
     names = [_one(name) for name in datasets or snapshot_names()]
-    plans, fetching = _plan_each(source, names, make_plan)
-    runs = fetch_and_commit(home, [functools.partial(fetch, name) for name in names], progress=progress,
-                            fetching=fetching)
+    runs = fetch_each(home, source, names, make_plan, "capture", progress=progress)
     missing = []
     for run in runs:
         ds = DATASETS[run.dataset]
